@@ -1,0 +1,1 @@
+"""Flask-free iCalendar builders."""

@@ -1,0 +1,1 @@
+"""Flask-free matching core: scores company ↔ buyer/need pairs with explanations."""

@@ -1,0 +1,1 @@
+"""Flask-free scheduling engine: instance/result types, CP-SAT model, validator, CLI."""
