@@ -10,8 +10,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE_PACKAGES = ("app/matching", "app/scheduling", "app/ical")
 # Third-party libraries the core may use: solver, calendar, and the numeric stack for matching.
 ALLOWED_THIRD_PARTY = {"ortools", "icalendar", "sklearn", "numpy", "scipy"}
-FORBIDDEN = {"flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_babel", "sqlalchemy",
-             "werkzeug", "wtforms", "jinja2"}
+FORBIDDEN = {
+    "flask",
+    "flask_sqlalchemy",
+    "flask_login",
+    "flask_wtf",
+    "flask_babel",
+    "sqlalchemy",
+    "werkzeug",
+    "wtforms",
+    "jinja2",
+}
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:

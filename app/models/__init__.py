@@ -1,0 +1,70 @@
+"""Typed SQLAlchemy 2 models, one module per aggregate. Importing this package registers all."""
+
+from app.models.audit import AuditEntry
+from app.models.events import Event, EventDay, EventStatus, Location, LocationKind, Pause, Slot
+from app.models.needs import AmountBand, Need, need_cpv
+from app.models.organisations import CompanySize, Organisation, OrganisationKind, organisation_cpv
+from app.models.participation import (
+    Answer,
+    Application,
+    ApplicationStatus,
+    MeetingRequest,
+    Participant,
+    ParticipantRole,
+    Priority,
+    RequestOrigin,
+    Unavailability,
+)
+from app.models.reference import CpvCode
+from app.models.scheduling import (
+    Booking,
+    Meeting,
+    MeetingParticipant,
+    MeetingStatus,
+    ScheduleVersion,
+    VersionStatus,
+    WorkshopSeat,
+)
+from app.models.users import Role, User
+from app.models.workshops import InterestKind, Workshop, WorkshopInterest, WorkshopSlot
+
+__all__ = [
+    "AmountBand",
+    "Answer",
+    "Application",
+    "ApplicationStatus",
+    "AuditEntry",
+    "Booking",
+    "CompanySize",
+    "CpvCode",
+    "Event",
+    "EventDay",
+    "EventStatus",
+    "InterestKind",
+    "Location",
+    "LocationKind",
+    "Meeting",
+    "MeetingParticipant",
+    "MeetingRequest",
+    "MeetingStatus",
+    "Need",
+    "Organisation",
+    "OrganisationKind",
+    "Participant",
+    "ParticipantRole",
+    "Pause",
+    "Priority",
+    "RequestOrigin",
+    "Role",
+    "ScheduleVersion",
+    "Slot",
+    "Unavailability",
+    "User",
+    "VersionStatus",
+    "Workshop",
+    "WorkshopInterest",
+    "WorkshopSeat",
+    "WorkshopSlot",
+    "need_cpv",
+    "organisation_cpv",
+]
