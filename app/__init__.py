@@ -49,7 +49,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from app import models  # noqa: F401  (registers the models on the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
