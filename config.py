@@ -47,6 +47,7 @@ class Config:
 
     # CNIL guidance for password-only authentication: at least 12 characters, mixed classes.
     PASSWORD_MIN_LENGTH = 12
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default, memory-hard
     PASSWORD_RESET_MAX_AGE = 3600  # seconds a reset or invitation link stays valid
     INVITATION_MAX_AGE = 7 * 24 * 3600
 
@@ -82,6 +83,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
     WTF_CSRF_ENABLED = True  # tests prove CSRF is enforced; they post real tokens
     SERVER_NAME = "localhost"
 

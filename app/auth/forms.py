@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.models import CompanySize
@@ -48,10 +49,10 @@ class RegisterForm(PasswordFields):
     size = SelectField(
         _l("Taille de l'entreprise"),
         choices=[
-            (CompanySize.MICRO.value, _l("Microentreprise (moins de 10 salariés)")),
-            (CompanySize.PME.value, _l("PME (moins de 250 salariés)")),
-            (CompanySize.ETI.value, _l("ETI (moins de 5 000 salariés)")),
-            (CompanySize.GE.value, _l("Grande entreprise")),
+            SelectChoice(CompanySize.MICRO.value, _l("Microentreprise (moins de 10 salariés)")),
+            SelectChoice(CompanySize.PME.value, _l("PME (moins de 250 salariés)")),
+            SelectChoice(CompanySize.ETI.value, _l("ETI (moins de 5 000 salariés)")),
+            SelectChoice(CompanySize.GE.value, _l("Grande entreprise")),
         ],
         validators=[DataRequired(REQUIRED)],
     )

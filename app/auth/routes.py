@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import role_required
 from app.auth.forms import (
@@ -165,7 +166,7 @@ def invite_buyer() -> ResponseReturnValue:
         .where(Organisation.kind != OrganisationKind.COMPANY)
         .order_by(Organisation.name)
     ).scalars()
-    form.organisation_id.choices = [(o.id, o.display_name) for o in buyers]
+    form.organisation_id.choices = [SelectChoice(o.id, o.display_name) for o in buyers]
     if form.validate_on_submit():
         try:
             user = accounts.invite_buyer(

@@ -14,6 +14,7 @@ from app.models import (
     Event,
     EventDay,
     EventStatus,
+    LocationKind,
     Need,
     Participant,
     ParticipantRole,
@@ -74,7 +75,7 @@ def summary(event: Event) -> EventSummary:
         companies=count_role(ParticipantRole.COMPANY),
         needs=int(needs),
         slots=len(slots),
-        tables=len(event.locations),
+        tables=sum(loc.kind is LocationKind.TABLE for loc in event.locations),
         first_start=slots[0].starts_at if slots else None,
         last_end=slots[-1].ends_at if slots else None,
     )

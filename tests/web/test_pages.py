@@ -1,0 +1,49 @@
+"""Public pages, language switch and error pages."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.models import EventStatus
+
+
+def test_home_lists_the_demo_event_in_french(client, demo):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Rendez-vous de la commande publique 2027" in page
+    assert "mardi 16 mars 2027" in page
+
+
+def test_home_hides_draft_events(client, demo):
+    demo.status = EventStatus.DRAFT
+    db.session.commit()
+    assert "Rendez-vous de la commande publique 2027" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/evenements/{demo.id}").status_code == 404
+
+
+def test_event_page_shows_needs_workshop_and_french_times(client, demo):
+    page = client.get(f"/evenements/{demo.id}").get_data(as_text=True)
+    assert "Marquage au sol LED des passages piétons" in page
+    assert "45233221" in page
+    assert "mardi 16 mars 2027, 14\u00a0h\u00a000" in page
+    assert "17\u00a0h\u00a000" in page
+    assert "4 acheteurs, 15 entreprises, 9 créneaux, 8 tables" in page
+
+
+def test_language_switch_sets_english_and_back(client, demo):
+    response = client.get("/langue/en?next=/")
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    client.get("/langue/fr")
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_ignores_external_next(client):
+    response = client.get("/langue/en?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_page_gives_a_french_404(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    assert "Cette page n&#39;existe pas." in response.get_data(as_text=True)
