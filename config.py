@@ -122,5 +122,8 @@ def get_config(name: str | None = None) -> type[Config]:
         ) from None
     if config is ProductionConfig:
         ProductionConfig.check()
-        config.SECRET_KEY = os.environ["SECRET_KEY"]
+        # Read the key now (not at import) so a key set after import is the one used.
+        return type(
+            "ProductionConfig", (ProductionConfig,), {"SECRET_KEY": os.environ["SECRET_KEY"]}
+        )
     return config
