@@ -37,5 +37,33 @@ def demo_load(if_empty: bool) -> None:
     )
 
 
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@users_cli.command("create-organiser")
+@click.argument("email")
+@click.option("--name", default="", help="Full name.")
+@click.password_option(help="Password (asked twice when not given).")
+def create_organiser(email: str, name: str, password: str) -> None:
+    """Create an organiser account (the first account of a new installation)."""
+    from app.models import Role, User
+    from app.services import accounts
+    from app.validators import password_strength_problem
+
+    if accounts.find_user(email) is not None:
+        raise click.ClickException(f"an account already exists for {email}")
+    if password_strength_problem(password) is not None:
+        raise click.ClickException(
+            "password too weak: 12+ characters mixing upper and lower case letters, digits and "
+            "special characters (or 14+ characters with three of those kinds)"
+        )
+    user = User(email=accounts.normalise_email(email), full_name=name, role=Role.ORGANISER)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Organiser {user.email} created.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

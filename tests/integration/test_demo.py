@@ -109,3 +109,29 @@ def test_cli_demo_load_on_a_non_empty_database_fails_clearly(demo, app):
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 1
     assert "already has events" in result.output
+
+
+def test_cli_create_organiser_creates_an_account(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create-organiser",
+            "Claire@Metropole.example",
+            "--name",
+            "Claire",
+            "--password",
+            "Organiser-Secret-2027",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.query(User).filter_by(email="claire@metropole.example").one()
+    assert user.is_organiser and user.check_password("Organiser-Secret-2027")
+
+
+def test_cli_create_organiser_weak_password_is_refused(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create-organiser", "a@example.org", "--password", "faible"]
+    )
+    assert result.exit_code == 1
+    assert "password too weak" in result.output
+    assert db.session.query(User).count() == 0
