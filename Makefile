@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test test-postgres install lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The integration tests again, on a throwaway PostgreSQL cluster (installed from Debian when
+# missing and run as root, as in CI).
+test-postgres: $(STAMP)
+	scripts/with-postgres $(BIN)/python -m pytest tests/integration
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
