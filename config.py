@@ -70,6 +70,9 @@ class Config:
     # Scheduler defaults (organisers can lower or raise the limit per run).
     SCHEDULER_TIME_LIMIT = int(os.environ.get("SCHEDULER_TIME_LIMIT", "30"))
     SCHEDULER_WORKERS = int(os.environ.get("SCHEDULER_WORKERS", "2"))
+    # The web process runs scheduling jobs in a background thread; set to false when a
+    # separate `flask schedule worker` process does it.
+    SCHEDULER_INLINE_WORKER = _bool("SCHEDULER_INLINE_WORKER", True)
 
     DEMO_PASSWORD = "Demo-Entremise-2026"
 
@@ -84,6 +87,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
+    SCHEDULER_INLINE_WORKER = False  # tests run jobs explicitly
     WTF_CSRF_ENABLED = True  # tests prove CSRF is enforced; they post real tokens
     SERVER_NAME = "localhost"
 

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEntry
 from app.models.events import Event, EventDay, EventStatus, Location, LocationKind, Pause, Slot
+from app.models.jobs import JobKind, JobStatus, SchedulingJob
 from app.models.needs import AmountBand, Need, need_cpv
 from app.models.organisations import CompanySize, Organisation, OrganisationKind, organisation_cpv
 from app.models.participation import (
@@ -41,6 +42,8 @@ __all__ = [
     "EventDay",
     "EventStatus",
     "InterestKind",
+    "JobKind",
+    "JobStatus",
     "Location",
     "LocationKind",
     "Meeting",
@@ -57,6 +60,7 @@ __all__ = [
     "RequestOrigin",
     "Role",
     "ScheduleVersion",
+    "SchedulingJob",
     "Slot",
     "Unavailability",
     "User",
