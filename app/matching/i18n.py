@@ -129,7 +129,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "declined: no meeting possible (no wish, or every buyer answered no)",
     ),
     "declined_score": (
-        "refusée : score {score} non positif", "declined: score {score} is not positive",
+        "refusée : score {score} négatif (un acheteur a refusé)",
+        "declined: negative score {score} (a buyer said no)",
     ),
     "quota_shortfall": (
         "quota « {quota} » impossible à atteindre : {share} des {selected} entreprises "

@@ -399,6 +399,27 @@ class Scorer:
             parts += priority_parts(company, self.config.priorities)
         return Score.of(parts)
 
+    def application_score(self, company_id: int, buyer_ids: Iterable[int]) -> Score:
+        """Score of an application asking to meet `buyer_ids`: the sum of its pair scores
+        without priorities, plus the company's priorities counted once.
+
+        Summing the pairs makes the selection maximise the total value of the meetings it
+        lets in; each part still names its buyer or need, so the sum stays explainable.
+        """
+        company = self._company(company_id)
+        parts: list[ScorePart] = []
+        for buyer_id in sorted(set(buyer_ids)):
+            if buyer_id not in self.buyers:
+                raise ScoringError(f"unknown buyer {buyer_id}")
+            buyer = self.buyers[buyer_id]
+            needs = self.needs_of[buyer_id]
+            parts += [p for p in (self._cpv_part(company, needs),
+                                  self._text_part(company, needs)) if p is not None]
+            parts += self._interest_parts(company, buyer, buyer.name,
+                                          self.interests.get((company.id, buyer_id), []))
+        parts += priority_parts(company, self.config.priorities)
+        return Score.of(parts)
+
 
 @dataclass(frozen=True)
 class Suggestion:

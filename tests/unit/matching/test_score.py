@@ -187,3 +187,18 @@ def test_number_formatting_french_and_english():
     assert format_points(D("0.40"), "en") == "+0.4"
     assert format_number(D("2.40"), "fr") == "2,4"
     assert format_share(D("0.3"), "fr") == "30 %"
+
+
+def test_application_score_sums_pairs_and_counts_priorities_once():
+    grenoble = Buyer(11, "Ville de Grenoble")
+    firm = company(offer="", ess=True)
+    needs = [MARQUAGE, Need(200, 11, "Voirie", "", ("45200000",))]
+    scorer = Scorer([firm], [LYON, grenoble], needs, [
+        Interest(1, 10, 100, Wish.MUST, Answer.YES), Interest(1, 11, None, Wish.MAYBE)], CONFIG)
+    score = scorer.application_score(1, [11, 10])
+    assert [(p.code, p.points) for p in score.parts] == [
+        ("cpv_match", D("0.4")), ("wish", D("0.5")), ("answer", D("0.3")), ("mutual", D("2")),
+        ("cpv_match", D("0.2")), ("wish", D("0.1")), ("priority_ess", D("0.2"))]
+    assert score.total == D("3.7")
+    assert score.messages("en")[5] == (
+        "The company asks to meet 'Ville de Grenoble' (wish: maybe): +0.1")
