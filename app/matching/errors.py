@@ -29,12 +29,13 @@ class LineError:
     code: str
     params: tuple[tuple[str, str], ...] = ()
 
-    def message(self, lang: Lang = "fr") -> str:
-        """The human message, e.g. « ligne 4, colonne SIRET : numéro SIRET invalide »."""
+    def message(self, lang: Lang = "fr", *, with_source: bool = True) -> str:
+        """The human message, e.g. « cpv.csv : ligne 4, colonne CODE : … »."""
         detail = render(self.code, dict(self.params), lang)
         where = render("where", {"line": str(self.line), "column": self.column}, lang)
-        prefix = f"{self.source}{' :' if lang == 'fr' else ':'} " if self.source else ""
-        return f"{prefix}{where}{' :' if lang == 'fr' else ':'} {detail}"
+        colon = " :" if lang == "fr" else ":"  # French puts a space before the colon
+        prefix = f"{self.source}{colon} " if self.source and with_source else ""
+        return f"{prefix}{where}{colon} {detail}"
 
 
 class FileImportError(MatchingError):
