@@ -1,8 +1,11 @@
 """Selection runs: capacity, quotas changing the optimum, shortfalls, reasons, requests."""
 
 from decimal import Decimal as D
+from itertools import combinations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.matching.score import Answer, Interest, Score, ScorePart, Wish
 from app.matching.selection import (
@@ -167,3 +170,41 @@ def test_run_selection_returns_requests_of_selected_only():
     assert [(r.application_id, r.buyer_id, r.weight) for r in result.requests] == [
         (1, 10, 5), (1, 11, 5)]
     assert result.decision(2).status is Status.WAITLISTED
+
+
+@st.composite
+def instances(draw):
+    n = draw(st.integers(1, 7))
+    apps = []
+    for i in range(1, n + 1):
+        cents = draw(st.integers(-100, 400))
+        buyers = tuple(range(10, 10 + draw(st.integers(0, 3))))
+        flags = draw(st.sampled_from([(), ("ess",), ("small",)]))
+        apps.append(app(i, str(D(cents) / 100), buyers=buyers, flags=flags))
+    capacity = Capacity(slots=draw(st.integers(1, 4)), tables=draw(st.integers(1, 2)))
+    share = draw(st.sampled_from([D("0"), D("0.3"), D("0.5")]))
+    return apps, capacity, share
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances())
+def test_run_selection_matches_brute_force_optimum(instance):
+    apps, capacity, share = instance
+    quota = Quota("ESS", frozenset({"ess", "small"}), share)
+    config = SelectionConfig(capacity, quotas=(quota,), on_quota_shortfall="report")
+    result = run_selection(apps, config)
+    meetings = {a.id: min(len({i.buyer_id for i in a.interests}), capacity.slots)
+                for a in apps}
+    pool = [a for a in apps if meetings[a.id] > 0 and a.score.total >= 0]
+
+    def feasible(subset):
+        flagged = sum(1 for a in subset if a.flags & quota.flags)
+        return (sum(meetings[a.id] for a in subset) <= capacity.meetings
+                and flagged >= share * len(subset))
+
+    best = max(sum((a.score.total for a in subset), D(0))
+               for k in range(len(pool) + 1) for subset in combinations(pool, k)
+               if feasible(subset))
+    chosen = [a for a in apps if result.decision(a.id).status is Status.SELECTED]
+    assert feasible(chosen)
+    assert result.total_score == best
