@@ -140,7 +140,7 @@ def test_mutual_interest_ranks_above_best_one_sided_pair():
     assert (one_sided, mutual) == (D("2.20"), D("2.4"))
 
 
-def test_company_flags_and_siae_message():
+def test_company_flags_siae_counts_as_ess_with_own_message():
     firm = company(siae=True, size=Size.ETI, departement="38")
     assert company_flags(firm, CONFIG.priorities) == frozenset({"ess", "siae"})
     score = Scorer([firm], [LYON], [], config=CONFIG).buyer_score(1, 10)
