@@ -64,6 +64,67 @@ def create_organiser(email: str, name: str, password: str) -> None:
     click.echo(f"Organiser {user.email} created.")
 
 
+schedule_cli = AppGroup("schedule", help="Scheduling runs and exports.")
+
+
+@schedule_cli.command("run")
+@click.argument("event_id", type=int)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(1, 3600),
+    default=None,
+    help="Solver time limit in seconds (default: SCHEDULER_TIME_LIMIT).",
+)
+@click.option("--publish", is_flag=True, help="Publish the new version when the run succeeds.")
+def schedule_run(event_id: int, time_limit: float | None, publish: bool) -> None:
+    """Generate an agenda for EVENT_ID in this process and store it as a draft version."""
+    from flask import current_app
+
+    from app.models import Event, JobKind, JobStatus
+    from app.services import jobs, schedules
+
+    if db.session.get(Event, event_id) is None:
+        raise click.ClickException(f"event {event_id} does not exist")
+    limit = time_limit or float(current_app.config["SCHEDULER_TIME_LIMIT"])
+    try:
+        job = jobs.enqueue(event_id, JobKind.GENERATE, time_limit=limit, actor_id=None)
+    except jobs.JobError as error:
+        db.session.rollback()
+        raise click.ClickException(f"cannot start a run: {error}") from None
+    db.session.commit()
+    done = jobs.run_job(job.id)
+    if done is None or done.status is not JobStatus.SUCCEEDED or done.version is None:
+        message = done.message if done is not None else "claimed by another worker"
+        raise click.ClickException(f"run failed: {message}")
+    version = done.version
+    click.echo(
+        f"Version {version.number} ({version.solver_status}): {done.message}; "
+        f"objective {version.objective}, bound {version.bound}, "
+        f"{version.wall_time_s:.1f} s"
+    )
+    if publish:
+        changes = schedules.publish(version.id, actor_id=None)
+        from app.models import EventStatus
+
+        version.event.status = EventStatus.PUBLISHED
+        db.session.commit()
+        click.echo(
+            f"Published: {changes.count('added')} added, {changes.count('moved')} moved, "
+            f"{changes.count('removed')} removed."
+        )
+
+
+@schedule_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
+def schedule_worker(once: bool) -> None:
+    """Run scheduling jobs (use with SCHEDULER_INLINE_WORKER=false in production)."""
+    from app.services import jobs
+
+    ran = jobs.work(once=once)
+    click.echo(f"{ran} job(s) run.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(schedule_cli)
