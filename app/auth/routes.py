@@ -97,7 +97,7 @@ def register() -> ResponseReturnValue:
         else:
             db.session.commit()
             login_user(user)
-            flash(_("Bienvenue ! Votre compte est créé."), "success")
+            flash(_("Bienvenue ! Votre compte est créé."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form)
 
@@ -113,11 +113,11 @@ def forgot_password() -> ResponseReturnValue:
             )
             body = _(
                 "Bonjour,\n\nPour choisir un nouveau mot de passe Entremise, ouvrez ce lien "
-                "(valable une heure) :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez ce "
+                "(valable une heure) :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez ce "
                 "message.\n",
                 link=link,
             )
-            mail.send(user.email, _("Entremise : nouveau mot de passe"), body)
+            mail.send(user.email, _("Entremise : nouveau mot de passe"), body)
         # The same answer whether or not the address is known.
         flash(_("Si un compte existe pour cette adresse, un lien vient d'y être envoyé."), "info")
         return redirect(url_for("auth.login"))
@@ -152,7 +152,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         accounts.set_password(user, form.password.data or "", reason="invitation")
         db.session.commit()
         login_user(user)
-        flash(_("Bienvenue ! Votre compte acheteur est activé."), "success")
+        flash(_("Bienvenue ! Votre compte acheteur est activé."), "success")
         return redirect(url_for("main.dashboard"))
     return render_template("auth/reset.html", form=form, title=_("Activer mon compte acheteur"))
 
@@ -185,7 +185,7 @@ def invite_buyer() -> ResponseReturnValue:
             body = _(
                 "Bonjour %(name)s,\n\n%(inviter)s vous invite à rejoindre Entremise pour "
                 "préparer vos rendez-vous avec les entreprises. Choisissez votre mot de passe "
-                "(lien valable 7 jours) :\n%(link)s\n",
+                "(lien valable 7 jours) :\n%(link)s\n",
                 name=user.full_name,
                 inviter=current_user.full_name or current_user.email,
                 link=link,

@@ -137,7 +137,7 @@ COMPANIES = (
         "81258317700017",
         CompanySize.MICRO,
         "13",
-        "Coopérative de livraison en vélo-cargo : navettes inter-sites, colis, "
+        "Coopérative de livraison en vélo-cargo : navettes inter-sites, colis, "
         "fournitures de bureau.",
         ("60161000", "60100000"),
         ess=True,
@@ -158,7 +158,7 @@ COMPANIES = (
         "81274155100012",
         CompanySize.MICRO,
         "13",
-        "Chantier d'insertion : coursiers à vélo, tournées de courrier interne.",
+        "Chantier d'insertion : coursiers à vélo, tournées de courrier interne.",
         ("60161000",),
         ess=True,
         siae=True,
@@ -189,7 +189,7 @@ COMPANIES = (
         "81297912800012",
         CompanySize.MICRO,
         "13",
-        "Entreprise adaptée : démantèlement et remise en état de mobilier.",
+        "Entreprise adaptée : démantèlement et remise en état de mobilier.",
         ("90514000", "45453100"),
         ess=True,
         ea_esat=True,
@@ -201,7 +201,7 @@ COMPANIES = (
         "81305831000018",
         CompanySize.PME,
         "13",
-        "Rénovation énergétique de bâtiments publics : isolation, ventilation, pompes à chaleur.",
+        "Rénovation énergétique de bâtiments publics : isolation, ventilation, pompes à chaleur.",
         ("45321000", "45331000"),
     ),
     DemoCompany(
@@ -452,7 +452,7 @@ def load_demo() -> Event:
         title="Rendez-vous de la commande publique 2027",
         description=(
             "Un après-midi pour rencontrer les directions achats de la Métropole avant leurs "
-            "consultations de 2027 : rendez-vous individuels de 20 minutes et atelier de "
+            "consultations de 2027 : rendez-vous individuels de 20 minutes et atelier de "
             "co-conception sur le marquage au sol LED."
         ),
         venue="Hôtel de la Métropole, salle des Calanques, Marseille",
@@ -558,8 +558,8 @@ def load_demo() -> Event:
     workshop = Workshop(
         event=event,
         title="Marquage au sol LED",
-        theme="Atelier de co-conception : quelles solutions de marquage lumineux pour la "
-        "sécurité des piétons et des cyclistes ?",
+        theme="Atelier de co-conception : quelles solutions de marquage lumineux pour la "
+        "sécurité des piétons et des cyclistes ?",
         location=room,
         min_size=4,
         max_size=10,

@@ -47,3 +47,9 @@ def test_unknown_page_gives_a_french_404(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404
     assert "Cette page n&#39;existe pas." in response.get_data(as_text=True)
+
+
+def test_french_pages_put_a_narrow_no_break_space_before_double_punctuation(client):
+    page = client.get("/compte/connexion").get_data(as_text=True)
+    assert "Mot de passe oublié\u202f?" in page
+    assert "Mot de passe oublié ?" not in page
