@@ -31,8 +31,9 @@ def small():
 
 def test_load_cpv_fixture_skips_blank_line_and_keeps_order(small):
     assert len(small) == 13
-    assert small.codes[0] == CpvCode("45000000", "7", "Travaux de construction",
-                                     "Construction work")
+    assert small.codes[0] == CpvCode(
+        "45000000", "7", "Travaux de construction", "Construction work"
+    )
     assert small.codes[-1].code == "90910000"
 
 
@@ -42,13 +43,22 @@ def test_cpv_code_hierarchy_derived_from_prefix(small):
     assert (code.division, code.group, code.class_, code.category) == ("45", "452", "4523", "45233")
     assert code.level == 8
     assert code.full_code == "45233221-4"
-    assert [small.get(c).level for c in ("45000000", "45200000", "45230000", "45233000",
-                                         "45233200", "45233220")] == [2, 3, 4, 5, 6, 7]
+    assert [
+        small.get(c).level
+        for c in ("45000000", "45200000", "45230000", "45233000", "45233200", "45233220")
+    ] == [2, 3, 4, 5, 6, 7]
 
 
 def test_level_name_maps_depths():
     assert [level_name(n) for n in range(2, 9)] == [
-        "division", "group", "class", "category", "subcategory", "subcategory", "subcategory"]
+        "division",
+        "group",
+        "class",
+        "category",
+        "subcategory",
+        "subcategory",
+        "subcategory",
+    ]
 
 
 def test_common_level_is_deepest_shared_level():
@@ -102,7 +112,8 @@ def test_parse_cpv_csv_collects_all_errors_with_line_and_column():
         "cpv.csv: line 5, column CODE: code 45000000 already appears on line 2",
     ]
     assert info.value.messages("fr")[0] == (
-        "cpv.csv : ligne 3, colonne CODE : « 4523A » n'est pas un code CPV")
+        "cpv.csv : ligne 3, colonne CODE : « 4523A » n'est pas un code CPV"
+    )
 
 
 def test_parse_cpv_csv_reports_missing_header_columns():
@@ -125,10 +136,17 @@ def test_parse_cpv_xlsx_finds_columns_among_other_languages():
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["CODE", "DE", "EN", "FR"])
-    sheet.append(["45233221-4", "Straßenmarkierungsarbeiten", "Road-surface painting work",
-                  "Travaux de marquage routier"])
+    sheet.append(
+        [
+            "45233221-4",
+            "Straßenmarkierungsarbeiten",
+            "Road-surface painting work",
+            "Travaux de marquage routier",
+        ]
+    )
     sheet.append(["9999", "x", "y", "z"])
     import io
+
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(FileImportError) as info:
@@ -138,8 +156,9 @@ def test_parse_cpv_xlsx_finds_columns_among_other_languages():
     buffer = io.BytesIO()
     workbook.save(buffer)
     ref = parse_cpv_xlsx(buffer.getvalue())
-    assert ref.codes == (CpvCode("45233221", "4", "Travaux de marquage routier",
-                                 "Road-surface painting work"),)
+    assert ref.codes == (
+        CpvCode("45233221", "4", "Travaux de marquage routier", "Road-surface painting work"),
+    )
 
 
 def test_search_matches_label_words_accent_insensitively(small):
@@ -148,23 +167,36 @@ def test_search_matches_label_words_accent_insensitively(small):
     assert [c.code for c in small.search("marquage")] == ["34922100", "45233221"]
     # exact word 'road' first (by level), then labels with 'roads'
     assert [c.code for c in small.search("road", lang="en")] == [
-        "34922100", "45233221", "45230000", "45233000", "45233220"]
+        "34922100",
+        "45233221",
+        "45230000",
+        "45233000",
+        "45233220",
+    ]
 
 
 def test_search_by_code_prefix_orders_broad_codes_first(small):
     assert [c.code for c in small.search("45233")] == [
-        "45233000", "45233200", "45233220", "45233221"]
+        "45233000",
+        "45233200",
+        "45233220",
+        "45233221",
+    ]
     assert [c.code for c in small.search("45233221-4")] == ["45233221"]
     assert [c.code for c in small.search("4523 marquage")] == ["45233221"]
     assert small.search("   ") == []
 
 
-@pytest.mark.skipif(not SHARED_CPV.exists(),
-                    reason="shared/data/cpv_2008.csv is not beside the repo")
+@pytest.mark.skipif(
+    not SHARED_CPV.exists(), reason="shared/data/cpv_2008.csv is not beside the repo"
+)
 def test_load_cpv_shared_file_has_every_code():
     ref = load_cpv(SHARED_CPV)
     assert len(ref) == 9454
     assert ref.resolve("45233221-4").label_fr == "Travaux de marquage routier"
     assert sum(1 for c in ref.codes if c.level == 2) == 45
     assert [c.full_code for c in ref.search("marquage routier", limit=3)] == [
-        "34922000-6", "44811000-8", "34922100-7"]
+        "34922000-6",
+        "44811000-8",
+        "34922100-7",
+    ]

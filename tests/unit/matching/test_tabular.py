@@ -34,33 +34,54 @@ HEADER = ["Nom", "SIRET", "E-mail", "Taille", "ESS", "SIAE", "Département", "CP
 
 
 def test_read_csv_semicolon_windows_1252_parses_every_column():
-    data = csv_bytes([
-        HEADER,
-        ["Lumiroute", "732 829 320 00074", "Contact@Lumiroute.fr", "PME", "oui", "", "69",
-         "45233221-4, 34922100", "Marquage au sol LED"],
-        ["", "", "", "", "", "", "", "", ""],
-        ["Élan Propreté", SIRET_B, "elan@exemple.fr", "micro", "non", "x", "1", "", ""],
-    ], encoding="cp1252")
+    data = csv_bytes(
+        [
+            HEADER,
+            [
+                "Lumiroute",
+                "732 829 320 00074",
+                "Contact@Lumiroute.fr",
+                "PME",
+                "oui",
+                "",
+                "69",
+                "45233221-4, 34922100",
+                "Marquage au sol LED",
+            ],
+            ["", "", "", "", "", "", "", "", ""],
+            ["Élan Propreté", SIRET_B, "elan@exemple.fr", "micro", "non", "x", "1", "", ""],
+        ],
+        encoding="cp1252",
+    )
     report = read_table(data, "entreprises.csv", COLUMNS)
     assert report.ok and (report.encoding, report.delimiter) == ("cp1252", ";")
     assert [r.line for r in report.rows] == [2, 4]
     assert report.rows[0].values == {
-        "Nom": "Lumiroute", "SIRET": SIRET_A, "E-mail": "Contact@lumiroute.fr",
-        "Taille": Size.PME, "ESS": True, "SIAE": None, "Département": "69",
-        "CPV": ("45233221", "34922100"), "Offre": "Marquage au sol LED"}
+        "Nom": "Lumiroute",
+        "SIRET": SIRET_A,
+        "E-mail": "Contact@lumiroute.fr",
+        "Taille": Size.PME,
+        "ESS": True,
+        "SIAE": None,
+        "Département": "69",
+        "CPV": ("45233221", "34922100"),
+        "Offre": "Marquage au sol LED",
+    }
     assert report.rows[1].values["Nom"] == "Élan Propreté"
     assert report.rows[1].values["Département"] == "01"
     assert report.rows[1].values["SIAE"] is True
 
 
 def test_read_csv_collects_all_errors_with_line_and_column_in_french():
-    data = csv_bytes([
-        HEADER,
-        ["A", SIRET_A, "a@exemple.fr", "PME", "", "", "", "", ""],
-        ["B", "12345678901234", "pas-un-mail", "moyenne", "peut-être", "", "20", "", ""],
-        ["", SIRET_B, "c@exemple.fr", "", "", "", "", "4523A 99999999 45233221-5", ""],
-        ["D", SIRET_A, "A@exemple.fr", "", "", "", "2a", "", ""],
-    ])
+    data = csv_bytes(
+        [
+            HEADER,
+            ["A", SIRET_A, "a@exemple.fr", "PME", "", "", "", "", ""],
+            ["B", "12345678901234", "pas-un-mail", "moyenne", "peut-être", "", "20", "", ""],
+            ["", SIRET_B, "c@exemple.fr", "", "", "", "", "4523A 99999999 45233221-5", ""],
+            ["D", SIRET_A, "A@exemple.fr", "", "", "", "2a", "", ""],
+        ]
+    )
     report = read_csv(data, COLUMNS, "entreprises.csv")
     assert report.rows == ()
     assert report.messages() == [
@@ -77,7 +98,8 @@ def test_read_csv_collects_all_errors_with_line_and_column_in_french():
         "ligne 5, colonne E-mail : doublon de la ligne 2",
     ]
     assert report.messages("en", with_source=True)[0] == (
-        "entreprises.csv: line 3, column SIRET: invalid SIRET number")
+        "entreprises.csv: line 3, column SIRET: invalid SIRET number"
+    )
     with pytest.raises(FileImportError) as info:
         report.raise_for_errors()
     assert len(info.value.errors) == 9
@@ -86,14 +108,18 @@ def test_read_csv_collects_all_errors_with_line_and_column_in_french():
 def test_read_csv_unknown_cpv_codes_are_listed_together():
     data = csv_bytes([[*HEADER[:3], "CPV"], ["A", SIRET_A, "a@exemple.fr", "4523A | 99999999"]])
     assert read_csv(data, COLUMNS).messages() == [
-        "ligne 2, colonne CPV : code CPV inconnu « 4523A, 99999999 »"]
+        "ligne 2, colonne CPV : code CPV inconnu « 4523A, 99999999 »"
+    ]
 
 
 def test_read_csv_bom_comma_and_header_aliases():
-    data = b"\xef\xbb\xbf" + csv_bytes([
-        ["Raison sociale", "siret", "Courriel", "Codes CPV"],
-        ["Voirie SA", SIRET_C, "v@exemple.fr", '"45233221 34922100"'],
-    ], delimiter=",")
+    data = b"\xef\xbb\xbf" + csv_bytes(
+        [
+            ["Raison sociale", "siret", "Courriel", "Codes CPV"],
+            ["Voirie SA", SIRET_C, "v@exemple.fr", '"45233221 34922100"'],
+        ],
+        delimiter=",",
+    )
     report = read_csv(data, COLUMNS)
     assert report.ok and (report.encoding, report.delimiter) == ("utf-8", ",")
     assert report.rows[0].values["Nom"] == "Voirie SA"
@@ -109,17 +135,21 @@ def test_read_csv_missing_required_columns_reported_on_header_line():
 
 
 def test_read_csv_multiline_cell_counts_as_one_spreadsheet_row():
-    data = csv_bytes([[*HEADER[:3], "Offre"],
-                      ["A", SIRET_A, "a@exemple.fr", '"ligne 1\nligne 2"'],
-                      ["B", "123", "b@exemple.fr", ""]])
-    assert read_csv(data, COLUMNS).messages() == [
-        "ligne 3, colonne SIRET : numéro SIRET invalide"]
+    data = csv_bytes(
+        [
+            [*HEADER[:3], "Offre"],
+            ["A", SIRET_A, "a@exemple.fr", '"ligne 1\nligne 2"'],
+            ["B", "123", "b@exemple.fr", ""],
+        ]
+    )
+    assert read_csv(data, COLUMNS).messages() == ["ligne 3, colonne SIRET : numéro SIRET invalide"]
 
 
 def test_read_csv_undecodable_and_empty_files_give_clear_errors():
     assert read_csv(b"Nom;SIRET\r\n\x81\x8d\x8f", COLUMNS).messages() == [
         "ligne 1, colonne Nom : le fichier n'est ni en UTF-8 ni en Windows-1252 (Latin-1) ; "
-        "enregistrez-le au format « CSV UTF-8 »"]
+        "enregistrez-le au format « CSV UTF-8 »"
+    ]
     assert read_csv(b"\r\n", COLUMNS).messages() == ["ligne 1, colonne Nom : le fichier est vide"]
 
 
@@ -140,7 +170,8 @@ def test_read_table_xlsx_numbers_and_row_numbers():
     workbook.save(buffer)
     report = read_table(buffer.getvalue(), "acheteurs.xlsx", buyer_columns())
     assert [(r.line, r.values["SIRET"], r.values["Département"]) for r in report.rows] == [
-        (2, SIRET_A, "69")]
+        (2, SIRET_A, "69")
+    ]
 
 
 def test_read_table_corrupt_xlsx_is_reported():
@@ -150,7 +181,11 @@ def test_read_table_corrupt_xlsx_is_reported():
 
 def test_validators_accept_french_spellings():
     assert [validate_size(v) for v in ("Micro-entreprise", "TPE", "pme", "Grande entreprise")] == [
-        Size.MICRO, Size.MICRO, Size.PME, Size.GE]
+        Size.MICRO,
+        Size.MICRO,
+        Size.PME,
+        Size.GE,
+    ]
     assert [validate_boolean(v) for v in ("Oui", "VRAI", "0", "Non")] == [True, True, False, False]
     assert [validate_departement(v) for v in ("2b", "974", "05")] == ["2B", "974", "05"]
     with pytest.raises(CellError) as info:
@@ -161,5 +196,7 @@ def test_validators_accept_french_spellings():
 def test_parse_optional_column_without_validator_keeps_text():
     columns = (Column("Nom"), Column("Note", required=False))
     report = read_csv(b"Nom;Note\nA; bien \nB;\n", columns)
-    assert [r.values for r in report.rows] == [{"Nom": "A", "Note": "bien"},
-                                               {"Nom": "B", "Note": None}]
+    assert [r.values for r in report.rows] == [
+        {"Nom": "A", "Note": "bien"},
+        {"Nom": "B", "Note": None},
+    ]
