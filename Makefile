@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FLASK  := $(BIN)/flask --app wsgi
+# Translations: French msgids in the code, English catalogue in app/translations (docs/I18N.md).
+TRANSLATIONS := app/translations
+POT          := $(TRANSLATIONS)/messages.pot
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench clean compile-translations translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,18 +20,31 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The .mo files are gitignored: build them from the committed .po catalogues.
+compile-translations: $(STAMP)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+# Re-extract every message (app/ only, never .venv) and merge into each catalogue;
+# new or changed strings then show up empty or fuzzy until translated.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext \
+		--project=Entremise --copyright-holder="Entremise contributors" \
+		-o $(POT) app
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
