@@ -13,12 +13,18 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "app" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+
+# Same keywords as `make translations` (pybabel extract -k _l -k lazy_gettext).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 # Python %-format placeholders as used with gettext: %(name)s, %(n)d…; "%%" is a literal.
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
@@ -58,6 +64,22 @@ def en() -> Catalog:
 def test_pot_has_messages_when_extracted(pot: Catalog) -> None:
     # An empty template would make every other check pass vacuously.
     assert len(_ids(pot)) >= 100
+
+
+def test_pot_matches_messages_in_sources_when_extracted_again(pot: Catalog) -> None:
+    # A string added to the code or templates without `make translations` would otherwise
+    # pass every check below and show up in French on the English site.
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
+    in_sources = {
+        (message if isinstance(message, str) else message[0], context)
+        for _file, _line, message, _comments, context in extract_from_dir(
+            ROOT / "app", method_map, options_map, keywords=KEYWORDS
+        )
+    }
+    in_pot = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in pot if m.id}
+    assert in_sources - in_pot == set(), "new strings: run `make translations` and translate"
+    assert in_pot - in_sources == set(), "stale strings: run `make translations`"
 
 
 def test_en_catalogue_contains_every_pot_msgid(pot: Catalog, en: Catalog) -> None:
