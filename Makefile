@@ -7,6 +7,7 @@ FLASK  := $(BIN)/flask --app wsgi
 # Translations: French msgids in the code, English catalogue in app/translations (docs/I18N.md).
 TRANSLATIONS := app/translations
 POT          := $(TRANSLATIONS)/messages.pot
+VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
 .PHONY: run test install lint typecheck bench clean compile-translations translations
 
@@ -41,7 +42,7 @@ compile-translations: $(STAMP)
 # new or changed strings then show up empty or fuzzy until translated.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext \
-		--project=Entremise --copyright-holder="Entremise contributors" \
+		--project=Entremise --version=$(VERSION) --copyright-holder="Entremise contributors" \
 		-o $(POT) app
 	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS)
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
@@ -51,3 +52,4 @@ typecheck: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	find $(TRANSLATIONS) -name "*.mo" -delete
