@@ -86,6 +86,14 @@ def _agenda_error(error: agenda.AgendaError) -> str:
     return messages.get(str(error), _("Cette action n'est pas possible."))
 
 
+def _show_error(form: GenerateForm | ReoptimiseForm, message: str, *, on_field: bool) -> None:
+    """A problem with the time limit goes next to the field; anything else is a flash."""
+    if on_field:
+        form.time_limit.errors.append(message)
+    else:
+        flash(message, "danger")
+
+
 def job_payload(job: SchedulingJob) -> dict[str, Any]:
     """What the progress bar needs, for the page and for the JSON endpoint."""
     failure = agenda.failure_kind(job)
@@ -151,9 +159,7 @@ def overview(event_id: int) -> ResponseReturnValue:
             )
         except jobs.JobError as error:
             db.session.rollback()
-            message = _job_error(error)
-            form.time_limit.errors.append(message)
-            flash(message, "danger")
+            _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
         else:
             db.session.commit()
             jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -297,11 +303,10 @@ def reoptimise(version_id: int) -> ResponseReturnValue:
         )
     except (agenda.AgendaError, jobs.JobError) as error:
         db.session.rollback()
-        message = (
-            _agenda_error(error) if isinstance(error, agenda.AgendaError) else _job_error(error)
-        )
-        form.time_limit.errors.append(message)
-        flash(message, "danger")
+        if isinstance(error, agenda.AgendaError):
+            _show_error(form, _agenda_error(error), on_field=False)
+        else:
+            _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
         return _render_version(version, form)
     db.session.commit()
     jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -98,10 +98,13 @@ def test_generate_bad_time_limit_rerenders_with_a_french_error(client, demo, lim
     assert db.session.query(SchedulingJob).count() == 0
 
 
-def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo):
+def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monkeypatch):
+    started = []
+    monkeypatch.setattr(jobs, "ensure_background_worker", started.append)
     login(client, ORGANISER)
     response = _generate(client, demo.id, "7")
     assert response.status_code == 302
+    assert len(started) == 1  # the web process' worker is woken for the new job
     assert response.headers["Location"].endswith(_overview(demo.id))
     job = db.session.query(SchedulingJob).one()
     assert (job.kind, job.status, job.time_limit_s) == (JobKind.GENERATE, JobStatus.QUEUED, 7)
@@ -137,7 +140,8 @@ def test_generate_while_a_job_is_active_is_refused_in_french(client, demo):
     response = _generate(client, demo.id)
     page = text(response)
     assert response.status_code == 200
-    assert "Un calcul est déjà en cours pour cet événement" in page
+    assert 'role="alert"' in page
+    assert page.count("Un calcul est déjà en cours pour cet événement") == 1
     assert db.session.query(SchedulingJob).count() == 1
 
 
@@ -411,3 +415,17 @@ def test_agenda_pages_never_fail_for_an_organiser(client, demo):
     assert published.status is VersionStatus.SUPERSEDED
     assert client.get("/organisation/versions/999999").status_code == 404
     assert client.get("/organisation/evenements/999999/planning").status_code == 404
+
+
+def test_reoptimise_while_a_job_is_active_is_refused_in_french(client, demo):
+    version = _version(demo.id)
+    jobs.enqueue(demo.id, JobKind.GENERATE, time_limit=5, actor_id=None)
+    db.session.commit()
+    login(client, ORGANISER)
+    url = f"/organisation/versions/{version.id}"
+    response = submit(client, f"{url}/reoptimiser", {"time_limit": "9"}, page=url)
+    page = text(response)
+    assert response.status_code == 200
+    assert page.count("Un calcul est déjà en cours pour cet événement") == 1
+    assert 'data-job-active="true"' in page  # the running job's progress shows here too
+    assert db.session.query(SchedulingJob).filter_by(kind=JobKind.REOPTIMISE).count() == 0

@@ -28,6 +28,10 @@
       status.textContent = job.status_label;
     }
     if (message && job.message) { message.textContent = job.message; }
+    var refresh = field(box, "refresh");
+    if (!job.active && refresh && refresh.parentNode) {
+      refresh.parentNode.hidden = true;  // nothing left to wait for
+    }
     if (!job.active && live) {
       // Announced once by the aria-live region when the run ends.
       live.textContent = job.live_text + " ";
