@@ -566,9 +566,10 @@ def participant_agenda(
     kinds = (comparison or compare(version)).kinds
     by_slot: dict[int, AgendaSlot] = {}
     for m in _meetings(version.id):
-        if m.status is not MeetingStatus.SCHEDULED or m.slot is None:
-            continue
+        # Test membership before touching `m.slot`, which would load every meeting's slot.
         if participant_id not in {link.participant_id for link in m.participant_links}:
+            continue
+        if m.status is not MeetingStatus.SCHEDULED or m.slot is None:
             continue
         others = [
             link.participant

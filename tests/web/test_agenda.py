@@ -230,7 +230,10 @@ def test_lock_and_unlock_one_meeting(client, demo):
     cell = re.search(rf'<td class="cell-locked" data-meeting="{meeting.id}">(.*?)</td>', page, re.S)
     assert cell is not None
     assert "🔒 </span>verrouillé" in cell.group(1)
-    assert f"/rendez-vous/{meeting.id}/deverrouiller" in cell.group(1)
+    assert f'formaction="{url}/rendez-vous/{meeting.id}/deverrouiller"' in cell.group(1)
+    assert 'form="lock-form"' in cell.group(1)
+    lock_form = re.search(r'<form id="lock-form" method="post" .*?</form>', page, re.S).group(0)
+    assert 'name="csrf_token"' in lock_form and f'value="{url}#grid-title"' in lock_form
     _post(client, f"{url}/rendez-vous/{meeting.id}/deverrouiller", page=url)
     assert meeting.locked is False
     actions = [
