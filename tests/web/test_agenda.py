@@ -131,6 +131,12 @@ def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monk
     assert '<th scope="col">Table 1</th>' in page
     assert "Atelier « Marquage au sol LED » (0 participants)" in page
     assert "Toutes les demandes sont placées." in page
+    fairness = re.search(r'<dl class="row mb-2" data-testid="fairness">(.*?)</dl>', page, re.S)
+    figures = re.findall(r'<dd class="col-sm-7">([^<]*)</dd>', fairness.group(1))
+    assert figures == ["15", "1", "1", "2"]  # companies, then meetings min / median / max
+    assert "Chaque entreprise sélectionnée a au moins un rendez-vous." in page
+    details = re.search(r"<details>.*?<tbody>(.*?)</tbody>", page, re.S).group(1)
+    assert details.count("<tr>") == 15  # one row per selected company
     assert "Aucune version n'est encore publiée" in page
 
 
