@@ -49,15 +49,15 @@ JOB_STATUS = {
 JOB_KIND = {"generate": _l("Génération"), "reoptimise": _l("Réoptimisation")}
 FAILURES = {
     "infeasible": _l(
-        "Aucun planning ne respecte toutes les règles obligatoires : allégez les contraintes "
+        "Aucun planning ne respecte toutes les règles obligatoires : allégez les contraintes "
         "(rendez-vous obligatoires, indisponibilités, plafonds de rendez-vous)."
     ),
     "unknown": _l(
-        "Aucun planning n'a été trouvé dans le temps imparti : relancez avec une limite de "
+        "Aucun planning n'a été trouvé dans le temps imparti : relancez avec une limite de "
         "temps plus longue."
     ),
     "crash": _l("Le calcul s'est arrêté sur une erreur inattendue."),
-    "worker_stopped": _l("Le calcul a été interrompu (redémarrage du serveur) : relancez-le."),
+    "worker_stopped": _l("Le calcul a été interrompu (redémarrage du serveur) : relancez-le."),
     "other": _l("Le calcul a échoué."),
 }
 
@@ -70,20 +70,20 @@ def _job_error(error: jobs.JobError) -> str:
         "time_limit": _("Indiquez une durée de 1 à 600 secondes."),
         "no_base_version": _("Choisissez la version à réoptimiser."),
     }
-    return messages.get(str(error), _("Le calcul n'a pas pu être lancé."))
+    return str(messages.get(str(error), _("Le calcul n'a pas pu être lancé.")))
 
 
 def _agenda_error(error: agenda.AgendaError) -> str:
     messages = {
         "read_only": _(
-            "Cette version n'est pas un brouillon : elle ne se modifie plus. "
+            "Cette version n'est pas un brouillon : elle ne se modifie plus. "
             "Réoptimisez-la pour obtenir un nouveau brouillon."
         ),
         "unknown_meeting": _("Ce rendez-vous n'appartient pas à cette version."),
         "not_scheduled": _("Seul un rendez-vous placé peut être verrouillé."),
         "unknown_version": _("Cette version n'existe pas."),
     }
-    return messages.get(str(error), _("Cette action n'est pas possible."))
+    return str(messages.get(str(error), _("Cette action n'est pas possible.")))
 
 
 def _show_error(form: GenerateForm | ReoptimiseForm, message: str, *, on_field: bool) -> None:
@@ -245,7 +245,7 @@ def publish(version_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(
                 _(
-                    "Version %(n)s publiée : %(added)s rendez-vous ajoutés, %(moved)s déplacés, "
+                    "Version %(n)s publiée : %(added)s rendez-vous ajoutés, %(moved)s déplacés, "
                     "%(removed)s retirés par rapport à l'agenda publié précédent.",
                     n=version.number,
                     added=changes.count("added"),
@@ -270,7 +270,7 @@ def _set_locked(version_id: int, meeting_id: int, locked: bool) -> ResponseRetur
         else:
             db.session.commit()
             flash(
-                _("Rendez-vous verrouillé : il restera en place lors des réoptimisations.")
+                _("Rendez-vous verrouillé : il restera en place lors des réoptimisations.")
                 if locked
                 else _("Rendez-vous déverrouillé."),
                 "success",
@@ -310,7 +310,7 @@ def reoptimise(version_id: int) -> ResponseReturnValue:
         return _render_version(version, form)
     db.session.commit()
     jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
-    flash(_("La réoptimisation est lancée : un nouveau brouillon sera créé."), "success")
+    flash(_("La réoptimisation est lancée : un nouveau brouillon sera créé."), "success")
     return redirect(url_for("agenda.overview", event_id=version.event_id))
 
 

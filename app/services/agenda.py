@@ -397,21 +397,21 @@ def build_grid(version: ScheduleVersion, comparison: Comparison | None = None) -
     for slot in event.slots:
         cells: list[Cell | None] = []
         for column in columns:
-            m = placed.get((slot.id, column.location_id))
-            if m is None:
+            held = placed.get((slot.id, column.location_id))
+            if held is None:
                 cells.append(None)
                 continue
-            company, buyer = _sides(m)
+            company, buyer = _sides(held)
             cells.append(
                 Cell(
-                    meeting_id=m.id,
-                    request_id=m.request_id,
+                    meeting_id=held.id,
+                    request_id=held.request_id,
                     company_id=company.id if company else None,
                     company=_short_name(company),
                     buyer_id=buyer.id if buyer else None,
                     buyer=_short_name(buyer),
-                    locked=m.locked,
-                    change=kinds.get(m.request_id) if m.request_id is not None else None,
+                    locked=held.locked,
+                    change=kinds.get(held.request_id) if held.request_id is not None else None,
                 )
             )
         rows.append(

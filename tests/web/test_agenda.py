@@ -71,7 +71,7 @@ def test_overview_shows_the_form_with_the_default_time_limit(client, demo):
     response = client.get(_overview(demo.id))
     page = text(response)
     assert response.status_code == 200
-    assert "Planning de « Rendez-vous de la commande publique 2027 »" in page
+    assert "Planning de « Rendez-vous de la commande publique 2027 »" in page
     assert '<label class="form-label" for="time_limit">' in page
     assert 'name="time_limit"' in page and 'value="30"' in page
     assert "Aucune version pour l'instant" in page
@@ -129,7 +129,7 @@ def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monk
     assert "<caption>Rendez-vous par créneau (lignes) et par table (colonnes)" in page
     assert '<th scope="row">14\u00a0h\u00a000 – 14\u00a0h\u00a020</th>' in page
     assert '<th scope="col">Table 1</th>' in page
-    assert "Atelier « Marquage au sol LED » (0 participants)" in page
+    assert "Atelier « Marquage au sol LED » (0 participants)" in page
     assert "Toutes les demandes sont placées." in page
     fairness = re.search(r'<dl class="row mb-2" data-testid="fairness">(.*?)</dl>', page, re.S)
     figures = re.findall(r'<dd class="col-sm-7">([^<]*)</dd>', fairness.group(1))
@@ -196,14 +196,14 @@ def test_publish_changes_the_status_and_a_second_publish_is_refused(client, demo
     assert version.status is VersionStatus.PUBLISHED
     assert demo.status is EventStatus.PUBLISHED
     page = text(client.get(url))
-    assert "Version 1 publiée : 17 rendez-vous ajoutés, 0 déplacés, 0 retirés" in page
+    assert "Version 1 publiée : 17 rendez-vous ajoutés, 0 déplacés, 0 retirés" in page
     assert '<span class="badge text-bg-success" data-testid="version-status">Publiée</span>' in page
     assert "Cette version est en lecture seule" in page
     assert "Publier cette version" not in page
     published_at = version.published_at
     response = _post(client, f"{url}/publier", page=url)
     page = text(client.get(url))
-    assert "Cette version n'est pas un brouillon : elle ne se modifie plus." in page
+    assert "Cette version n'est pas un brouillon : elle ne se modifie plus." in page
     assert version.published_at == published_at
     assert db.session.query(AuditEntry).filter_by(action="schedule.publish").count() == 1
 
@@ -231,7 +231,7 @@ def test_lock_and_unlock_one_meeting(client, demo):
     assert response.headers["Location"].endswith(f"{url}#grid-title")
     assert meeting.locked is True
     page = text(client.get(url))
-    assert "Rendez-vous verrouillé : il restera en place lors des réoptimisations." in page
+    assert "Rendez-vous verrouillé : il restera en place lors des réoptimisations." in page
     assert "17 rendez-vous placés, dont 1 verrouillés." in page
     cell = re.search(rf'<td class="cell-locked" data-meeting="{meeting.id}">(.*?)</td>', page, re.S)
     assert cell is not None
@@ -270,7 +270,7 @@ def test_lock_on_a_published_version_is_refused(client, demo):
     _post(client, f"{url}/rendez-vous/{meeting.id}/verrouiller", page=url)
     assert meeting.locked is False
     page = text(client.get(url))
-    assert "Cette version n'est pas un brouillon : elle ne se modifie plus." in page
+    assert "Cette version n'est pas un brouillon : elle ne se modifie plus." in page
     assert "/verrouiller" not in page
 
 
@@ -299,7 +299,7 @@ def test_draft_shows_changes_against_the_published_version(client, demo):
     )
     db.session.commit()
     page = text(client.get(f"/organisation/versions/{second.id}"))
-    assert "Par rapport à la version 1 : 0 ajoutés, 1 déplacés, 0 retirés." in page
+    assert "Par rapport à la version 1 : 0 ajoutés, 1 déplacés, 0 retirés." in page
     assert f'<td class="cell-moved" data-meeting="{moved.id}">' in page
     assert '<span class="tag tag-moved">déplacé</span>' in page
 
