@@ -194,6 +194,7 @@ def _render_version(version: ScheduleVersion, reoptimise_form: ReoptimiseForm) -
         comparison=comparison,
         fairness=agenda.fairness(version),
         unscheduled=agenda.unscheduled(version),
+        participants=agenda.scheduled_participants(version.event_id),
         editable=version.status in agenda.EDITABLE,
         reoptimisable=version.status in agenda.REOPTIMISABLE,
         reoptimise_form=reoptimise_form,

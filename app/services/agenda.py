@@ -530,6 +530,29 @@ def fairness(version: ScheduleVersion) -> Fairness:
 
 
 @dataclass(frozen=True)
+class ParticipantLink:
+    id: int
+    name: str
+    role: ParticipantRole
+
+
+def scheduled_participants(event_id: int) -> tuple[ParticipantLink, ...]:
+    """Buyers, then the companies the scheduler serves, by name: the per-participant index."""
+    buyers = db.session.execute(
+        db.select(Participant).where(
+            Participant.event_id == event_id, Participant.role == ParticipantRole.BUYER
+        )
+    ).scalars()
+    people = [*buyers, *selected_companies(event_id)]
+    return tuple(
+        sorted(
+            (ParticipantLink(p.id, p.name, p.role) for p in people),
+            key=lambda link: (link.role is ParticipantRole.COMPANY, link.name),
+        )
+    )
+
+
+@dataclass(frozen=True)
 class AgendaSlot:
     starts_at: datetime
     ends_at: datetime

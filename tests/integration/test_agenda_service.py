@@ -347,3 +347,16 @@ def test_latest_job_is_the_newest(crafted):
     new = agenda.reoptimise(first.id, time_limit=5, actor_id=None)
     assert agenda.latest_job(event.id) is new
     assert agenda.is_active(new) and not agenda.is_active(old)
+
+
+def test_scheduled_participants_lists_buyers_then_selected_companies(crafted):
+    people = crafted["people"]
+    links = agenda.scheduled_participants(crafted["event"].id)
+    assert [(link.id, link.name) for link in links] == [
+        (people["dechets"].id, "Déchets"),
+        (people["voirie"].id, "Voirie"),
+        (people["alpha"].id, "Alpha"),
+        (people["beta"].id, "Bêta"),
+        (people["delta"].id, "Delta"),
+        (people["gamma"].id, "Gamma"),
+    ]

@@ -135,6 +135,8 @@ def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monk
     figures = re.findall(r'<dd class="col-sm-7">([^<]*)</dd>', fairness.group(1))
     assert figures == ["15", "1", "1", "2"]  # companies, then meetings min / median / max
     assert "Chaque entreprise sélectionnée a au moins un rendez-vous." in page
+    index = re.search(r'id="people-title">.*?</details>', page, re.S).group(0)
+    assert index.count(f"/organisation/versions/{done.version_id}/participants/") == 19
     details = re.search(r"<details>.*?<tbody>(.*?)</tbody>", page, re.S).group(1)
     assert details.count("<tr>") == 15  # one row per selected company
     assert "Aucune version n'est encore publiée" in page
