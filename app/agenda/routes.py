@@ -246,8 +246,9 @@ def publish(version_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(
                 _(
-                    "Version %(n)s publiée : %(added)s rendez-vous ajoutés, %(moved)s déplacés, "
-                    "%(removed)s retirés par rapport à l'agenda publié précédent.",
+                    # Figures after a colon: no plural agreement to get wrong ("1 déplacés").
+                    "Version %(n)s publiée. Par rapport à l'agenda publié précédent, rendez-vous "
+                    "ajoutés : %(added)s, déplacés : %(moved)s, retirés : %(removed)s.",
                     n=version.number,
                     added=changes.count("added"),
                     moved=changes.count("moved"),

@@ -125,11 +125,11 @@ def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monk
 
     page = text(client.get(f"/organisation/versions/{done.version_id}"))
     assert page.count("data-meeting=") == 17
-    assert "17 rendez-vous placés, dont 0 verrouillés." in page
+    assert "Rendez-vous placés : 17, dont verrouillés : 0." in page
     assert "<caption>Rendez-vous par créneau (lignes) et par table (colonnes)" in page
     assert '<th scope="row">14\u00a0h\u00a000 – 14\u00a0h\u00a020</th>' in page
     assert '<th scope="col">Table 1</th>' in page
-    assert "Atelier « Marquage au sol LED » (0 participants)" in page
+    assert "Atelier « Marquage au sol LED » (participants : 0)" in page
     assert "Toutes les demandes sont placées." in page
     fairness = re.search(r'<dl class="row mb-2" data-testid="fairness">(.*?)</dl>', page, re.S)
     figures = re.findall(r'<dd class="col-sm-7">([^<]*)</dd>', fairness.group(1))
@@ -198,7 +198,10 @@ def test_publish_changes_the_status_and_a_second_publish_is_refused(client, demo
     assert version.status is VersionStatus.PUBLISHED
     assert demo.status is EventStatus.PUBLISHED
     page = text(client.get(url))
-    assert "Version 1 publiée : 17 rendez-vous ajoutés, 0 déplacés, 0 retirés" in page
+    assert (
+        "Version 1 publiée. Par rapport à l'agenda publié précédent, "
+        "rendez-vous ajoutés : 17, déplacés : 0, retirés : 0." in page
+    )
     assert '<span class="badge text-bg-success" data-testid="version-status">Publiée</span>' in page
     assert "Cette version est en lecture seule" in page
     assert "Publier cette version" not in page
@@ -234,7 +237,7 @@ def test_lock_and_unlock_one_meeting(client, demo):
     assert meeting.locked is True
     page = text(client.get(url))
     assert "Rendez-vous verrouillé : il restera en place lors des réoptimisations." in page
-    assert "17 rendez-vous placés, dont 1 verrouillés." in page
+    assert "Rendez-vous placés : 17, dont verrouillés : 1." in page
     cell = re.search(rf'<td class="cell-locked" data-meeting="{meeting.id}">(.*?)</td>', page, re.S)
     assert cell is not None
     assert "🔒 </span>verrouillé" in cell.group(1)
@@ -301,7 +304,7 @@ def test_draft_shows_changes_against_the_published_version(client, demo):
     )
     db.session.commit()
     page = text(client.get(f"/organisation/versions/{second.id}"))
-    assert "Par rapport à la version 1 : 0 ajoutés, 1 déplacés, 0 retirés." in page
+    assert "Par rapport à la version 1, rendez-vous ajoutés : 0, déplacés : 1, retirés : 0." in page
     assert f'<td class="cell-moved" data-meeting="{moved.id}">' in page
     assert '<span class="tag tag-moved">déplacé</span>' in page
 
