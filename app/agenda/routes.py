@@ -107,6 +107,7 @@ def job_payload(job: SchedulingJob) -> dict[str, Any]:
         "progress": round(job.progress, 3),
         "percent": round(job.progress * 100),
         "message": job.message,
+        "reason": agenda.job_reason(job) if failure else "",
         "explanation": str(FAILURES[failure]) if failure else "",
         # The sentence the page's aria-live region announces when the run ends.
         "live_text": _("Le calcul est terminé.")

@@ -144,6 +144,11 @@ def failure_kind(job: SchedulingJob) -> str | None:
     return "other"
 
 
+def job_reason(job: SchedulingJob) -> str:
+    """The job's message with participant and table names instead of the engine's ids."""
+    return humanise_reason(job.message or "", key_names(job.event_id))
+
+
 def reoptimise(version_id: int, *, time_limit: float, actor_id: int | None) -> SchedulingJob:
     """Queue a re-optimisation starting from `version_id` (minimal change, locks kept)."""
     version = get_version(version_id)
@@ -211,7 +216,8 @@ def humanise_reason(reason: str, names: dict[str, str]) -> str:
     return _KEY.sub(swap, reason)
 
 
-def _key_names(event_id: int) -> dict[str, str]:
+def key_names(event_id: int) -> dict[str, str]:
+    """The engine's ids of the event's participants and locations (`p12`, `t3`) → names."""
     names = {
         f"p{p.id}": p.name
         for p in db.session.execute(
@@ -451,7 +457,7 @@ def unscheduled(
     version: ScheduleVersion, participant_id: int | None = None
 ) -> tuple[UnscheduledLine, ...]:
     """Requests the version could not place, with the engine's reason."""
-    names = _key_names(version.event_id)
+    names = key_names(version.event_id)
     lines = []
     for m in _meetings(version.id):
         if m.status is not MeetingStatus.UNSCHEDULED:

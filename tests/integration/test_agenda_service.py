@@ -360,3 +360,13 @@ def test_scheduled_participants_lists_buyers_then_selected_companies(crafted):
         (people["delta"].id, "Delta"),
         (people["gamma"].id, "Gamma"),
     ]
+
+
+def test_job_reason_names_participants_and_tables(crafted):
+    voirie, table = crafted["people"]["voirie"], crafted["tables"][1]
+    job = SchedulingJob(
+        event_id=crafted["event"].id,
+        status=JobStatus.FAILED,
+        message=f"INFEASIBLE: p{voirie.id} needs t{table.id} in 4 slots",
+    )
+    assert agenda.job_reason(job) == "INFEASIBLE: Voirie needs Table 2 in 4 slots"

@@ -14,6 +14,7 @@ from app.models import (
     JobStatus,
     Meeting,
     MeetingStatus,
+    Participant,
     ScheduleVersion,
     SchedulingJob,
     VersionStatus,
@@ -176,6 +177,8 @@ def test_failed_job_says_why_in_french_and_the_raw_reason(client, demo):
     def infeasible(instance, **kwargs):
         return Result(instance.name, Status.INFEASIBLE, reason="p1 has 12 required meetings")
 
+    buyer = db.session.get(Participant, 1)
+
     login(client, ORGANISER)
     _generate(client, demo.id)
     _run(demo.id, solver=infeasible)
@@ -184,9 +187,11 @@ def test_failed_job_says_why_in_french_and_the_raw_reason(client, demo):
     assert "Aucun planning ne respecte toutes les règles obligatoires" in page
     assert '<code data-job-field="message">INFEASIBLE: p1 has 12 required meetings</code>' in page
     assert "Rien n'a été modifié." in page
+    assert f'<p class="mb-1">INFEASIBLE: {buyer.name} has 12 required meetings</p>' in page
     job = db.session.query(SchedulingJob).one()
     data = client.get(f"/organisation/jobs/{job.id}.json").get_json()
     assert data["explanation"].startswith("Aucun planning ne respecte")
+    assert data["reason"] == f"INFEASIBLE: {buyer.name} has 12 required meetings"
 
 
 def test_publish_changes_the_status_and_a_second_publish_is_refused(client, demo):
