@@ -64,11 +64,13 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     register_template_helpers(app)
 
+    from app.agenda.routes import bp as agenda_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(agenda_bp)
 
     from app.errors import register_error_handlers
 

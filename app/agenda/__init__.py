@@ -1,0 +1,1 @@
+"""The organiser's agenda: scheduling runs, review, locks, publication."""

@@ -1,0 +1,63 @@
+"""Agenda forms: the solver's time limit, and CSRF-protected action buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, StopValidation
+
+MIN_TIME_LIMIT = 1
+MAX_TIME_LIMIT = 600
+
+
+class SecondsField(IntegerField):
+    """An integer field whose errors are French and never stack up.
+
+    An empty box is "required" (not "not a number"), and a value that is not a number stops
+    validation there instead of also failing the range check.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not str(valuelist[0]).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+
+def _time_limit_field(label: Any) -> SecondsField:
+    return SecondsField(
+        label,
+        validators=[
+            InputRequired(_l("Ce champ est obligatoire.")),
+            NumberRange(
+                min=MIN_TIME_LIMIT,
+                max=MAX_TIME_LIMIT,
+                message=_l("Indiquez une durée de 1 à 600 secondes."),
+            ),
+        ],
+        invalid_value_message=_l("Indiquez un nombre entier de secondes."),
+        render_kw={"min": MIN_TIME_LIMIT, "max": MAX_TIME_LIMIT, "step": 1, "inputmode": "numeric"},
+    )
+
+
+class GenerateForm(FlaskForm):
+    time_limit = _time_limit_field(_l("Limite de temps du calcul (secondes)"))
+    submit = SubmitField(_l("Générer le planning"))
+
+
+class ReoptimiseForm(FlaskForm):
+    time_limit = _time_limit_field(_l("Limite de temps du calcul (secondes)"))
+    submit = SubmitField(_l("Réoptimiser"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token and where to go back."""
+
+    next = HiddenField()

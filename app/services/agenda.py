@@ -1,0 +1,703 @@
+"""The organiser's agenda: versions, review grid, fairness, comparison, locks and publication.
+
+Everything the agenda pages show is computed here and handed to the templates as frozen
+dataclasses, so routes stay thin and the figures are tested without a browser. Like every
+service, functions flush and never commit; error messages are keys (`AgendaError`) that the
+routes turn into French sentences.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Event,
+    EventStatus,
+    JobKind,
+    JobStatus,
+    Location,
+    LocationKind,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingStatus,
+    Organisation,
+    Participant,
+    ParticipantRole,
+    ScheduleVersion,
+    SchedulingJob,
+    VersionStatus,
+    WorkshopSeat,
+)
+from app.services import audit, jobs, schedules
+
+EDITABLE = (VersionStatus.DRAFT,)
+# A new draft may start from the draft under review or from the agenda participants see.
+REOPTIMISABLE = (VersionStatus.DRAFT, VersionStatus.PUBLISHED)
+
+
+class AgendaError(Exception):
+    """An agenda action that cannot be done; `str(error)` is a key the route translates."""
+
+
+# --------------------------------------------------------------------------- versions and jobs
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """One schedule version in the event's list."""
+
+    id: int
+    number: int
+    status: VersionStatus
+    created_at: datetime
+    solver_status: str | None
+    objective: dict[str, int | None] | None
+    wall_time_s: float | None
+    scheduled: int
+    unscheduled: int
+    note: str
+    based_on_number: int | None
+
+
+def get_event(event_id: int) -> Event | None:
+    return db.session.get(Event, event_id)
+
+
+def get_version(version_id: int) -> ScheduleVersion | None:
+    return db.session.get(ScheduleVersion, version_id)
+
+
+def versions(event_id: int) -> tuple[VersionLine, ...]:
+    """The event's versions, newest first, with their meeting counts."""
+    counts: Counter[tuple[int, MeetingStatus]] = Counter()
+    stmt = (
+        db.select(Meeting.version_id, Meeting.status, db.func.count(Meeting.id))
+        .join(ScheduleVersion)
+        .where(ScheduleVersion.event_id == event_id)
+        .group_by(Meeting.version_id, Meeting.status)
+    )
+    for version_id, status, n in db.session.execute(stmt):
+        counts[(version_id, status)] = n
+    rows = db.session.execute(
+        db.select(ScheduleVersion)
+        .where(ScheduleVersion.event_id == event_id)
+        .order_by(ScheduleVersion.number.desc())
+    ).scalars()
+    return tuple(
+        VersionLine(
+            id=v.id,
+            number=v.number,
+            status=v.status,
+            created_at=v.created_at,
+            solver_status=v.solver_status,
+            objective=v.objective,
+            wall_time_s=v.wall_time_s,
+            scheduled=counts[(v.id, MeetingStatus.SCHEDULED)],
+            unscheduled=counts[(v.id, MeetingStatus.UNSCHEDULED)],
+            note=v.note,
+            based_on_number=v.based_on.number if v.based_on is not None else None,
+        )
+        for v in rows
+    )
+
+
+def latest_job(event_id: int) -> SchedulingJob | None:
+    """The event's running job if any, else its most recent one."""
+    stmt = (
+        db.select(SchedulingJob)
+        .where(SchedulingJob.event_id == event_id)
+        .order_by(SchedulingJob.id.desc())
+        .limit(1)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def is_active(job: SchedulingJob) -> bool:
+    return job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def failure_kind(job: SchedulingJob) -> str | None:
+    """Why a job failed, as a key: infeasible, unknown, crash, worker_stopped or other.
+
+    The job service writes messages such as "INFEASIBLE: <reason>" or "crash: <error>"; the
+    page explains the kind in French words and shows the raw message beside it.
+    """
+    if job.status is not JobStatus.FAILED:
+        return None
+    message = job.message or ""
+    for prefix, kind in (
+        ("INFEASIBLE", "infeasible"),
+        ("UNKNOWN", "unknown"),
+        ("crash:", "crash"),
+        ("worker stopped", "worker_stopped"),
+    ):
+        if message.startswith(prefix):
+            return kind
+    return "other"
+
+
+def job_reason(job: SchedulingJob) -> str:
+    """The job's message with participant and table names instead of the engine's ids."""
+    return humanise_reason(job.message or "", key_names(job.event_id))
+
+
+def reoptimise(version_id: int, *, time_limit: float, actor_id: int | None) -> SchedulingJob:
+    """Queue a re-optimisation starting from `version_id` (minimal change, locks kept)."""
+    version = get_version(version_id)
+    if version is None:
+        raise AgendaError("unknown_version")
+    if version.status not in REOPTIMISABLE:
+        raise AgendaError("read_only")
+    return jobs.enqueue(
+        version.event_id,
+        JobKind.REOPTIMISE,
+        time_limit=time_limit,
+        actor_id=actor_id,
+        base_version_id=version.id,
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+
+def _meetings(version_id: int) -> list[Meeting]:
+    """The version's meetings with their participants' organisations loaded in a few queries."""
+    stmt = (
+        db.select(Meeting)
+        .where(Meeting.version_id == version_id)
+        .options(
+            selectinload(Meeting.participant_links)
+            .selectinload(MeetingParticipant.participant)
+            .selectinload(Participant.organisation)
+            .selectinload(Organisation.parent)
+        )
+        .order_by(Meeting.id)
+    )
+    return list(db.session.execute(stmt).scalars())
+
+
+def _sides(meeting: Meeting) -> tuple[Participant | None, Participant | None]:
+    """(company, buyer) of a meeting."""
+    company = buyer = None
+    for link in meeting.participant_links:
+        if link.participant.role is ParticipantRole.COMPANY:
+            company = link.participant
+        else:
+            buyer = link.participant
+    return company, buyer
+
+
+def _name(participant: Participant | None) -> str:
+    return participant.name if participant is not None else "?"
+
+
+def _short_name(participant: Participant | None) -> str:
+    """The organisation's own name (a direction without its parent body): grid cells are narrow."""
+    return participant.organisation.name if participant is not None else "?"
+
+
+_KEY = re.compile(r"\b([pt])(\d+)\b")
+
+
+def humanise_reason(reason: str, names: dict[str, str]) -> str:
+    """Replace the engine's ids (`p12`, `t3`) by participant and table names."""
+
+    def swap(match: re.Match[str]) -> str:
+        return names.get(match.group(0), match.group(0))
+
+    return _KEY.sub(swap, reason)
+
+
+def key_names(event_id: int) -> dict[str, str]:
+    """The engine's ids of the event's participants and locations (`p12`, `t3`) → names."""
+    names = {
+        f"p{p.id}": p.name
+        for p in db.session.execute(
+            db.select(Participant).where(Participant.event_id == event_id)
+        ).scalars()
+    }
+    names.update(
+        {
+            f"t{loc.id}": loc.name
+            for loc in db.session.execute(
+                db.select(Location).where(Location.event_id == event_id)
+            ).scalars()
+        }
+    )
+    return names
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def reference_version(version: ScheduleVersion) -> ScheduleVersion | None:
+    """What a version is compared with: for a draft, the published agenda; for a published or
+    superseded version, the published version it replaced (the latest superseded before it)."""
+    if version.status in (VersionStatus.DRAFT, VersionStatus.DISCARDED):
+        published = schedules.published_version(version.event_id)
+        return published if published is not None and published.id != version.id else None
+    stmt = (
+        db.select(ScheduleVersion)
+        .where(
+            ScheduleVersion.event_id == version.event_id,
+            ScheduleVersion.status == VersionStatus.SUPERSEDED,
+            ScheduleVersion.number < version.number,
+        )
+        .order_by(ScheduleVersion.number.desc())
+        .limit(1)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class Place:
+    starts_at: datetime
+    table: str
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    request_id: int
+    kind: str  # added, moved, removed
+    label: str  # company ↔ buyer
+    before: Place | None
+    after: Place | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A version against its reference: counts and the changed meetings."""
+
+    reference_id: int | None
+    reference_number: int | None
+    added: int
+    moved: int
+    removed: int
+    lines: tuple[ChangeLine, ...]
+
+    @property
+    def kinds(self) -> dict[int, str]:
+        """request id → added / moved (what the grid marks)."""
+        return {c.request_id: c.kind for c in self.lines if c.kind != "removed"}
+
+
+def compare(version: ScheduleVersion) -> Comparison:
+    reference = reference_version(version)
+    changes = schedules.diff(reference, version) if reference is not None else schedules.Diff()
+    slots = {s.id: s for s in version.event.slots}
+    tables = {loc.id: loc.name for loc in version.event.locations}
+
+    def place(where: tuple[int | None, int | None]) -> Place | None:
+        slot_id, location_id = where
+        if slot_id is None or slot_id not in slots:
+            return None
+        return Place(slots[slot_id].starts_at, tables.get(location_id or 0, ""))
+
+    lines = []
+    for change in changes.changes:
+        request = db.session.get(MeetingRequest, change.request_id)
+        label = schedules.request_label(request) if request else f"#{change.request_id}"
+        lines.append(
+            ChangeLine(
+                change.request_id, change.kind, label, place(change.before), place(change.after)
+            )
+        )
+    return Comparison(
+        reference_id=reference.id if reference else None,
+        reference_number=reference.number if reference else None,
+        added=changes.count("added"),
+        moved=changes.count("moved"),
+        removed=changes.count("removed"),
+        lines=tuple(lines),
+    )
+
+
+# --------------------------------------------------------------------------- grid
+
+
+@dataclass(frozen=True)
+class Cell:
+    meeting_id: int
+    request_id: int | None
+    company_id: int | None
+    company: str
+    buyer_id: int | None
+    buyer: str
+    locked: bool
+    change: str | None  # "moved" / "added" against the reference version, else None
+
+
+@dataclass(frozen=True)
+class WorkshopNote:
+    workshop_id: int
+    title: str
+    seats: int
+
+
+@dataclass(frozen=True)
+class Row:
+    slot_id: int
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    cells: tuple[Cell | None, ...]  # one per table, in the grid's column order
+    workshops: tuple[WorkshopNote, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    location_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Slots (rows) × tables (columns) of one version."""
+
+    timezone: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    scheduled: int
+    locked: int
+
+
+def build_grid(version: ScheduleVersion, comparison: Comparison | None = None) -> Grid:
+    """The review grid; cells say which meetings are locked and which changed."""
+    event = version.event
+    kinds = (comparison or compare(version)).kinds
+    tables = [loc for loc in event.locations if loc.kind is LocationKind.TABLE]
+    placed: dict[tuple[int, int], Meeting] = {}
+    for m in _meetings(version.id):
+        if m.status is MeetingStatus.SCHEDULED and m.slot_id and m.location_id:
+            placed[(m.slot_id, m.location_id)] = m
+    # A meeting at a location that is no longer a table still shows in its own column.
+    known = {t.id for t in tables}
+    extra = sorted({loc for _slot, loc in placed if loc not in known})
+    columns = [Column(t.id, t.name) for t in tables]
+    columns += [
+        Column(loc, (db.session.get(Location, loc) or Location(name="?")).name) for loc in extra
+    ]
+
+    seats = Counter(
+        workshop_id
+        for (workshop_id,) in db.session.execute(
+            db.select(WorkshopSeat.workshop_id).where(WorkshopSeat.version_id == version.id)
+        )
+    )
+    notes: dict[int, list[WorkshopNote]] = {}
+    for workshop in sorted(event.workshops, key=lambda w: w.id):
+        for slot in workshop.slots:
+            notes.setdefault(slot.id, []).append(
+                WorkshopNote(workshop.id, workshop.title, seats[workshop.id])
+            )
+
+    rows = []
+    for slot in event.slots:
+        cells: list[Cell | None] = []
+        for column in columns:
+            held = placed.get((slot.id, column.location_id))
+            if held is None:
+                cells.append(None)
+                continue
+            company, buyer = _sides(held)
+            cells.append(
+                Cell(
+                    meeting_id=held.id,
+                    request_id=held.request_id,
+                    company_id=company.id if company else None,
+                    company=_short_name(company),
+                    buyer_id=buyer.id if buyer else None,
+                    buyer=_short_name(buyer),
+                    locked=held.locked,
+                    change=kinds.get(held.request_id) if held.request_id is not None else None,
+                )
+            )
+        rows.append(
+            Row(
+                slot_id=slot.id,
+                day=slot.local_start().date(),
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                cells=tuple(cells),
+                workshops=tuple(notes.get(slot.id, ())),
+            )
+        )
+    return Grid(
+        timezone=event.timezone,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        scheduled=len(placed),
+        locked=sum(1 for m in placed.values() if m.locked),
+    )
+
+
+# --------------------------------------------------------------------------- unscheduled, fairness
+
+
+@dataclass(frozen=True)
+class UnscheduledLine:
+    meeting_id: int
+    company_id: int | None
+    company: str
+    buyer_id: int | None
+    buyer: str
+    reason: str  # with names instead of the engine's ids
+    raw_reason: str
+
+
+def unscheduled(
+    version: ScheduleVersion, participant_id: int | None = None
+) -> tuple[UnscheduledLine, ...]:
+    """Requests the version could not place, with the engine's reason."""
+    names = key_names(version.event_id)
+    lines = []
+    for m in _meetings(version.id):
+        if m.status is not MeetingStatus.UNSCHEDULED:
+            continue
+        company, buyer = _sides(m)
+        if participant_id is not None and participant_id not in {
+            getattr(company, "id", None),
+            getattr(buyer, "id", None),
+        }:
+            continue
+        lines.append(
+            UnscheduledLine(
+                meeting_id=m.id,
+                company_id=company.id if company else None,
+                company=_name(company),
+                buyer_id=buyer.id if buyer else None,
+                buyer=_name(buyer),
+                reason=humanise_reason(m.reason, names),
+                raw_reason=m.reason,
+            )
+        )
+    return tuple(sorted(lines, key=lambda line: (line.company, line.buyer)))
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """Meetings per selected company in one version."""
+
+    companies: int
+    minimum: int
+    median: float
+    maximum: int
+    without: tuple[str, ...]  # selected companies with no meeting, by name
+    per_company: tuple[tuple[str, int], ...]  # (name, meetings), fewest first
+
+
+def selected_companies(event_id: int) -> list[Participant]:
+    """Companies the scheduler serves: selected ones (or added without an application)."""
+    stmt = (
+        db.select(Participant)
+        .where(Participant.event_id == event_id, Participant.role == ParticipantRole.COMPANY)
+        .order_by(Participant.id)
+    )
+    return [
+        p
+        for p in db.session.execute(stmt).scalars()
+        if p.application is None or p.application.status.value == "selected"
+    ]
+
+
+def fairness(version: ScheduleVersion) -> Fairness:
+    companies = selected_companies(version.event_id)
+    held: Counter[int] = Counter()
+    stmt = (
+        db.select(MeetingParticipant.participant_id)
+        .join(Meeting)
+        .where(Meeting.version_id == version.id, Meeting.status == MeetingStatus.SCHEDULED)
+    )
+    for (pid,) in db.session.execute(stmt):
+        held[pid] += 1
+    counts = [held[c.id] for c in companies]
+    per_company = tuple(
+        sorted(((c.name, held[c.id]) for c in companies), key=lambda x: (x[1], x[0]))
+    )
+    return Fairness(
+        companies=len(companies),
+        minimum=min(counts, default=0),
+        median=float(statistics.median(counts)) if counts else 0.0,
+        maximum=max(counts, default=0),
+        without=tuple(sorted(c.name for c in companies if held[c.id] == 0)),
+        per_company=per_company,
+    )
+
+
+# --------------------------------------------------------------------------- one participant
+
+
+@dataclass(frozen=True)
+class ParticipantLink:
+    id: int
+    name: str
+    role: ParticipantRole
+
+
+def scheduled_participants(event_id: int) -> tuple[ParticipantLink, ...]:
+    """Buyers, then the companies the scheduler serves, by name: the per-participant index."""
+    buyers = db.session.execute(
+        db.select(Participant).where(
+            Participant.event_id == event_id, Participant.role == ParticipantRole.BUYER
+        )
+    ).scalars()
+    people = [*buyers, *selected_companies(event_id)]
+    return tuple(
+        sorted(
+            (ParticipantLink(p.id, p.name, p.role) for p in people),
+            key=lambda link: (link.role is ParticipantRole.COMPANY, link.name),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AgendaSlot:
+    starts_at: datetime
+    ends_at: datetime
+    kind: str  # meeting, workshop, free
+    meeting_id: int | None = None
+    table: str = ""
+    other_id: int | None = None
+    other: str = ""
+    locked: bool = False
+    change: str | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantAgenda:
+    participant_id: int
+    name: str
+    role: ParticipantRole
+    timezone: str
+    slots: tuple[AgendaSlot, ...]
+    unscheduled: tuple[UnscheduledLine, ...]
+
+    @property
+    def meetings(self) -> int:
+        return sum(1 for s in self.slots if s.kind == "meeting")
+
+
+def participant_agenda(
+    version: ScheduleVersion, participant_id: int, comparison: Comparison | None = None
+) -> ParticipantAgenda | None:
+    """One participant's day in a version; None if they do not take part in its event."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != version.event_id:
+        return None
+    kinds = (comparison or compare(version)).kinds
+    by_slot: dict[int, AgendaSlot] = {}
+    for m in _meetings(version.id):
+        # Test membership before touching `m.slot`, which would load every meeting's slot.
+        if participant_id not in {link.participant_id for link in m.participant_links}:
+            continue
+        if m.status is not MeetingStatus.SCHEDULED or m.slot is None:
+            continue
+        others = [
+            link.participant
+            for link in m.participant_links
+            if link.participant_id != participant_id
+        ]
+        by_slot[m.slot.id] = AgendaSlot(
+            starts_at=m.slot.starts_at,
+            ends_at=m.slot.ends_at,
+            kind="meeting",
+            meeting_id=m.id,
+            table=m.location.name if m.location else "",
+            other_id=others[0].id if others else None,
+            other=", ".join(o.name for o in others),
+            locked=m.locked,
+            change=kinds.get(m.request_id) if m.request_id is not None else None,
+        )
+    seats = db.session.execute(
+        db.select(WorkshopSeat).where(
+            WorkshopSeat.version_id == version.id, WorkshopSeat.participant_id == participant_id
+        )
+    ).scalars()
+    for seat in seats:
+        for slot in seat.workshop.slots:
+            by_slot.setdefault(
+                slot.id,
+                AgendaSlot(
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    kind="workshop",
+                    table=seat.workshop.location.name if seat.workshop.location else "",
+                    other=seat.workshop.title,
+                ),
+            )
+    slots: list[AgendaSlot] = [
+        by_slot.get(s.id, AgendaSlot(starts_at=s.starts_at, ends_at=s.ends_at, kind="free"))
+        for s in version.event.slots
+    ]
+    return ParticipantAgenda(
+        participant_id=participant.id,
+        name=participant.name,
+        role=participant.role,
+        timezone=version.event.timezone,
+        slots=tuple(slots),
+        unscheduled=unscheduled(version, participant_id),
+    )
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _editable(version_id: int) -> ScheduleVersion:
+    version = get_version(version_id)
+    if version is None:
+        raise AgendaError("unknown_version")
+    if version.status not in EDITABLE:
+        raise AgendaError("read_only")
+    return version
+
+
+def set_locked(version_id: int, meeting_id: int, locked: bool, *, actor_id: int | None) -> Meeting:
+    """Lock (keep in place through re-optimisations) or unlock one meeting of a draft; audited."""
+    version = _editable(version_id)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.version_id != version.id:
+        raise AgendaError("unknown_meeting")
+    if meeting.status is not MeetingStatus.SCHEDULED:
+        raise AgendaError("not_scheduled")
+    if meeting.locked == locked:
+        return meeting
+    meeting.locked = locked
+    db.session.flush()
+    audit.record(
+        "meeting.lock" if locked else "meeting.unlock",
+        actor_id=actor_id,
+        event_id=version.event_id,
+        target=meeting,
+        version_id=version.id,
+        request_id=meeting.request_id,
+        slot_id=meeting.slot_id,
+        location_id=meeting.location_id,
+    )
+    return meeting
+
+
+def publish(version_id: int, *, actor_id: int | None) -> schedules.Diff:
+    """Publish a draft (participants see it; the previous agenda is superseded)."""
+    version = _editable(version_id)
+    changes = schedules.publish(version.id, actor_id=actor_id)
+    event = version.event
+    if event.status is not EventStatus.PUBLISHED:
+        audit.record(
+            "event.status",
+            actor_id=actor_id,
+            event_id=event.id,
+            target=event,
+            before=event.status.value,
+            after=EventStatus.PUBLISHED.value,
+        )
+        event.status = EventStatus.PUBLISHED
+        db.session.flush()
+    return changes

@@ -1,0 +1,118 @@
+"""The organiser's agenda in Chromium: generate, watch progress, review, lock, publish; axe."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+if not Path(__file__).with_name("conftest.py").exists():
+    pytest.skip(
+        "needs the browser harness (tests/browser/conftest.py) from main",
+        allow_module_level=True,
+    )
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from tests.solvers import first_fit
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Demo-Entremise-2026"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+TIME_LIMIT = "Limite de temps du calcul (secondes)"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The demo app on loopback plus a scheduling worker thread using the first_fit solver.
+
+    Overrides the harness' server: this journey needs a worker, and the CP-SAT engine is not
+    what is under test here.
+    """
+    from app.services import jobs
+
+    path = tmp_path_factory.mktemp("agenda") / "agenda.db"
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+        SERVER_NAME=None,
+        PROPAGATE_UNEXPECTED=False,
+    )
+    with app.app_context():
+        db.create_all()
+        from app.services.demo import load_demo
+
+        load_demo()
+        db.session.commit()
+        db.session.remove()
+    real_solver, jobs.default_solver = jobs.default_solver, first_fit
+    stop = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            jobs.work(stop=stop, idle_sleep=0.2)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    stop.set()
+    worker.join()
+    jobs.default_solver = real_solver
+    with app.app_context():
+        db.engine.dispose()
+
+
+def assert_accessible(page) -> None:
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_organiser_generates_reviews_locks_and_publishes(page):
+    page.goto("/compte/connexion")
+    page.get_by_label("Adresse électronique").fill("organisateur@example.org")
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name=re.compile("Planning de l'événement")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Planning de")
+    assert_accessible(page)
+
+    page.get_by_label(TIME_LIMIT).fill("0")
+    page.get_by_role("button", name="Générer le planning").click()
+    expect(page.get_by_label(TIME_LIMIT)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label(TIME_LIMIT)).to_have_value("0")
+    assert_accessible(page)
+
+    page.get_by_label(TIME_LIMIT).fill("5")
+    page.get_by_role("button", name="Générer le planning").click()
+    # The page polls the job without reloading; its live region links to the new version.
+    page.get_by_role("link", name="Voir la version créée").first.click(timeout=20_000)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Version 1")
+    expect(page.locator("td[data-meeting]")).to_have_count(17)
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile("^Verrouiller")).first.click()
+    expect(page.get_by_role("alert")).to_contain_text("Rendez-vous verrouillé")
+    expect(page.locator("td.cell-locked")).to_have_count(1)
+    assert_accessible(page)
+
+    page.locator("td.cell-locked a").first.click()
+    expect(page.get_by_role("heading", level=2, name="Programme")).to_be_visible()
+    assert_accessible(page)
+
+    page.go_back()
+    page.get_by_role("button", name="Publier cette version").click()
+    expect(page.get_by_role("alert")).to_contain_text("Version 1 publiée")
+    expect(page.get_by_test_id("version-status")).to_have_text("Publiée")
+    assert_accessible(page)
