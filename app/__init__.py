@@ -66,9 +66,11 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
+    from app.needs.routes import bp as needs_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(needs_bp)
 
     from app.errors import register_error_handlers
 
