@@ -64,6 +64,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     register_template_helpers(app)
 
+    from app.answers.routes import bp as answers_bp
     from app.applications.routes import bp as applications_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
@@ -73,6 +74,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.register_blueprint(auth_bp)
     app.register_blueprint(needs_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(answers_bp)
 
     from app.errors import register_error_handlers
 
