@@ -68,8 +68,10 @@ class EventScoring:
 
 
 def event_scoring(event_id: int, config: core.ScoringConfig = core.DEFAULT_CONFIG) -> EventScoring:
-    """Every company that applied (or was invited), every buyer, published needs and active
-    requests of the event, fitted once."""
+    """Every company that applied (or was invited), every buyer, published needs and all
+    requests of the event, fitted once. Inactive requests count too: `is_active` says what
+    the scheduler receives (selection deactivates refused and merged requests), while the
+    wishes and answers stay part of the record and of the score."""
     participants = list(
         db.session.execute(
             db.select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
@@ -100,7 +102,7 @@ def event_scoring(event_id: int, config: core.ScoringConfig = core.DEFAULT_CONFI
         r
         for r in db.session.execute(
             db.select(MeetingRequest)
-            .where(MeetingRequest.event_id == event_id, MeetingRequest.is_active)
+            .where(MeetingRequest.event_id == event_id)
             .order_by(MeetingRequest.id)
         ).scalars()
         if r.company_id in companies and r.buyer_id in buyers

@@ -1,0 +1,131 @@
+"""Organiser selection page, selection run (simulate, apply) and individual decisions."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.models import ApplicationStatus, AuditEntry, MeetingRequest
+from tests.conftest import csrf_token, login, submit, text
+
+
+def test_selection_page_ranks_applications_with_explanations(client, demo):
+    login(client, "organisateur@example.org")
+    page = text(client.get(f"/evenements/{demo.id}/selection"))
+    assert "capacité\u202f: 9 créneaux × 8 tables = 72 rendez-vous" in page
+    assert "1. " in page
+    assert "Intérêt réciproque avec « Métropole Méditerranée — Direction" in page
+    assert "(priorité fixée par l'organisateur)" in page
+    # Mutual interest ranks first: the first ranked company has a "oui" answer.
+    marker = '<section class="card mb-3" id="candidature-'
+    first = page.index(marker)
+    assert "(oui)" in page[first : page.index(marker, first + 1)]
+
+
+def test_selection_run_simulates_then_applies_with_audit(client, demo):
+    login(client, "organisateur@example.org")
+    url = f"/evenements/{demo.id}/selection/run"
+    settings = {"quota_percent": "30", "quota_ess": "y", "quota_small": "y"}
+    response = submit(
+        client, url, {**settings, "simulate": "1"}, page=f"/evenements/{demo.id}/selection"
+    )
+    preview = text(response)
+    assert response.status_code == 200
+    assert "Simulation de la sélection" in preview
+    assert "Rendez-vous utilisés\u202f: 17 sur 72" in preview
+    assert (
+        "Quota « ESS ou petites entreprises »\u202f: 12 sur 15 sélectionnées (minimum 30\u202f%)"
+        in preview
+    )
+    assert "sélectionnée : score" in preview
+    assert (
+        db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.action == "selection.run")
+        ).first()
+        is None
+    )
+    response = client.post(
+        url, data={**settings, "confirm": "1", "csrf_token": csrf_token(preview)}
+    )
+    assert response.status_code == 302
+    entries = (
+        db.session.execute(db.select(AuditEntry).where(AuditEntry.action.like("application.%")))
+        .scalars()
+        .all()
+    )
+    assert len(entries) == 15
+    assert all(e.reason.startswith("sélectionnée") for e in entries)
+    weighted = (
+        db.session.execute(db.select(MeetingRequest).where(MeetingRequest.weight.is_not(None)))
+        .scalars()
+        .all()
+    )
+    assert len(weighted) == 17
+    lumisol = next(r for r in weighted if r.company.organisation.name == "Lumisol Marquage")
+    assert lumisol.weight == 7
+
+
+def test_selection_run_bad_settings_rerender_with_french_errors(client, demo):
+    login(client, "organisateur@example.org")
+    url = f"/evenements/{demo.id}/selection/run"
+    response = submit(
+        client,
+        url,
+        {"quota_percent": "150", "per_buyer": "0", "simulate": "1"},
+        page=f"/evenements/{demo.id}/selection",
+    )
+    page = text(response)
+    assert response.status_code == 400
+    assert "Indiquez un pourcentage entre 0 et 100." in page
+    assert "Indiquez un nombre entre 1 et 1 000." in page
+    assert 'value="150"' in page
+    response = submit(
+        client,
+        url,
+        {"quota_percent": "30", "simulate": "1"},
+        page=f"/evenements/{demo.id}/selection",
+    )
+    assert "Choisissez au moins une catégorie pour le quota." in text(response)
+
+
+def test_individual_decision_requires_a_reason_and_is_audited(client, demo):
+    login(client, "organisateur@example.org")
+    application = demo.participants[5].application
+    url = f"/evenements/{demo.id}/candidatures/{application.id}/decision"
+    prefix = f"a{application.id}"
+    page = client.get(f"/evenements/{demo.id}/selection").get_data(as_text=True)
+    response = client.post(
+        url,
+        data={
+            f"{prefix}-status": "waitlisted",
+            f"{prefix}-reason": "",
+            f"{prefix}-csrf_token": csrf_token(page),
+        },
+    )
+    assert response.status_code == 400
+    assert "Indiquez le motif de la décision." in text(response)
+    response = client.post(
+        url,
+        data={
+            f"{prefix}-status": "waitlisted",
+            f"{prefix}-reason": "Trop de demandes sur ce lot",
+            f"{prefix}-csrf_token": csrf_token(page),
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(application)
+    assert application.status is ApplicationStatus.WAITLISTED
+    assert application.decision_reason == "Trop de demandes sur ce lot"
+    entry = db.session.execute(
+        db.select(AuditEntry).where(AuditEntry.action == "application.waitlisted")
+    ).scalar_one()
+    assert entry.reason == "Trop de demandes sur ce lot"
+
+
+def test_company_and_buyer_cannot_see_the_selection_or_scores(client, demo):
+    for email in ("entreprise@example.org", "acheteur@example.org"):
+        login(client, email)
+        assert client.get(f"/evenements/{demo.id}/selection").status_code == 403
+        assert client.get(f"/evenements/{demo.id}/export/candidatures.csv").status_code == 403
+        assert client.get(f"/evenements/{demo.id}/export/demandes.xlsx").status_code == 403
+        assert client.get(f"/evenements/{demo.id}/import/entreprises").status_code == 403
+        page = client.get("/tableau-de-bord").get_data(as_text=True)
+        client.post("/compte/deconnexion", data={"csrf_token": csrf_token(page)})
