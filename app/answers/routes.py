@@ -99,7 +99,7 @@ def invite(event_id: int) -> ResponseReturnValue:
     event, buyer = _buyer(event_id)
     form = InviteForm()
     if not form.validate_on_submit() or not (form.company_id.data or "").isdigit():
-        flash(_("Invitation impossible : choisissez une entreprise de la liste."), "danger")
+        flash(_("Invitation impossible\u202f: choisissez une entreprise de la liste."), "danger")
         return redirect(url_for("answers.incoming", event_id=event.id))
     try:
         req = service.invite_company(
@@ -113,7 +113,9 @@ def invite(event_id: int) -> ResponseReturnValue:
         if str(error) == "already_requested":
             flash(_("Une demande existe déjà avec cette entreprise."), "warning")
         else:
-            flash(_("Invitation impossible : choisissez une entreprise de la liste."), "danger")
+            flash(
+                _("Invitation impossible\u202f: choisissez une entreprise de la liste."), "danger"
+            )
         return redirect(url_for("answers.incoming", event_id=event.id))
     db.session.commit()
     flash(_("Invitation envoyée à %(name)s.", name=req.company.name), "success")

@@ -12,14 +12,28 @@ from app.applications.forms import ApplicationForm, ProfileForm
 from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import format_time_local
-from app.models import CompanySize, Event, EventStatus, Priority, Role
+from app.models import (
+    CompanySize,
+    Event,
+    EventStatus,
+    InterestKind,
+    MeetingRequest,
+    Organisation,
+    Participant,
+    Priority,
+    RequestOrigin,
+    Role,
+    WorkshopInterest,
+)
 from app.services import applications as service
 from app.services import cpv as cpv_service
 
 bp = Blueprint("applications", __name__)
 
+PRIORITY_ORDER = [Priority.MUST, Priority.WANT, Priority.MAYBE]
 
-def _company():
+
+def _company() -> Organisation:
     organisation = current_user.organisation
     if organisation is None or not organisation.is_company:
         abort(403)
@@ -87,10 +101,10 @@ def _setup(form: ApplicationForm, event: Event) -> list[service.WishTarget]:
     return targets
 
 
-def _fill(form: ApplicationForm, participant) -> None:
+def _fill(form: ApplicationForm, participant: Participant) -> None:
     requests = sorted(
-        (r for r in _requests_of(participant) if r.origin.value != "buyer"),
-        key=lambda r: (["must", "want", "maybe"].index(r.priority.value), r.id),
+        (r for r in _requests_of(participant) if r.origin is not RequestOrigin.BUYER),
+        key=lambda r: (PRIORITY_ORDER.index(r.priority), r.id),
     )
     for wish, req in zip(form.wish_forms, requests, strict=False):
         wish.form.target.data = f"n{req.need_id}" if req.need_id else f"b{req.buyer_id}"
@@ -99,8 +113,6 @@ def _fill(form: ApplicationForm, participant) -> None:
     form.pitch.data = participant.application.pitch if participant.application else ""
     form.attendees.data = participant.attendees
     form.is_first_time.data = participant.is_first_time
-    from app.models import InterestKind, WorkshopInterest
-
     form.workshops.data = [
         i.workshop_id
         for i in db.session.execute(
@@ -113,15 +125,15 @@ def _fill(form: ApplicationForm, participant) -> None:
     form.unavailable.data = [u.slot_id for u in participant.unavailabilities]
 
 
-def _requests_of(participant):
-    from app.models import MeetingRequest
+def _requests_of(participant: Participant) -> list[MeetingRequest]:
+    return list(
+        db.session.execute(
+            db.select(MeetingRequest).where(MeetingRequest.company_id == participant.id)
+        ).scalars()
+    )
 
-    return db.session.execute(
-        db.select(MeetingRequest).where(MeetingRequest.company_id == participant.id)
-    ).scalars()
 
-
-def _wishes(form: ApplicationForm, targets: list[service.WishTarget]):
+def _wishes(form: ApplicationForm, targets: list[service.WishTarget]) -> list[service.Wish] | None:
     """The filled wish rows, or None after adding French errors to the form."""
     by_value = {t.value: t for t in targets}
     wishes: list[service.Wish] = []

@@ -86,20 +86,20 @@ def run(event_id: int) -> ResponseReturnValue:
     except service.SelectionServiceError:
         db.session.rollback()
         form.quota_percent.errors.append(
-            _("L'événement n'a ni créneaux ni tables : la capacité est nulle.")
+            _("L'événement n'a ni créneaux ni tables\u202f: la capacité est nulle.")
         )
         return _page(event, form, status=400)
     except service.core.SelectionError as error:
         db.session.rollback()
-        form.quota_percent.errors.append(_("Sélection impossible : %(e)s", e=str(error)))
+        form.quota_percent.errors.append(_("Sélection impossible\u202f: %(e)s", e=str(error)))
         return _page(event, form, status=400)
     if form.confirm.data:
         db.session.commit()
         selected = sum(1 for d in result.result.decisions if d.status.value == "selected")
         flash(
             _(
-                "Sélection appliquée : %(n)s candidatures sélectionnées, décisions enregistrées "
-                "au journal.",
+                "Sélection appliquée\u202f: %(n)s candidatures sélectionnées, "
+                "décisions enregistrées au journal.",
                 n=selected,
             ),
             "success",
