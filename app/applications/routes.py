@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from app.applications.forms import ApplicationForm, ProfileForm
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import format_time_local
+from app.i18n import _locale, format_time_local
 from app.models import (
     CompanySize,
     Event,
@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services import applications as service
 from app.services import cpv as cpv_service
+from app.services.scoring import suggested_buyers
 
 bp = Blueprint("applications", __name__)
 
@@ -219,4 +220,6 @@ def apply(event_id: int) -> ResponseReturnValue:
         participant=participant,
         is_open=is_open,
         profile_incomplete=not organisation.offer_description or not organisation.cpv_codes,
+        suggestions=suggested_buyers(event.id, organisation.id),
+        lang=_locale(),
     )

@@ -125,3 +125,47 @@ def applications_of(event_id: int) -> list[Application]:
         .order_by(Application.id)
     )
     return list(db.session.execute(stmt).scalars())
+
+
+def suggested_buyers(
+    event_id: int, organisation_id: int, k: int = 3
+) -> list[tuple[Participant, core.Score]]:
+    """ "Buyers you may want to meet": the k buyers whose needs are closest to the company's
+    CPV codes and offer (relevance only; no wish, answer or priority counts)."""
+    from app.models import Organisation
+
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        return []
+    company = core.Company(
+        id=0,
+        name=organisation.name,
+        cpv_codes=tuple(c.code for c in organisation.cpv_codes),
+        offer=organisation.offer_description or "",
+    )
+    buyers = {
+        p.id: p
+        for p in db.session.execute(
+            db.select(Participant).where(
+                Participant.event_id == event_id, Participant.role == ParticipantRole.BUYER
+            )
+        ).scalars()
+    }
+    buyer_of_org = {p.organisation_id: p.id for p in buyers.values()}
+    needs = [
+        core.Need(
+            n.id,
+            buyer_of_org[n.buyer_organisation_id],
+            n.title,
+            n.description or "",
+            tuple(c.code for c in n.cpv_codes),
+        )
+        for n in db.session.execute(
+            db.select(Need).where(Need.event_id == event_id, Need.is_published).order_by(Need.id)
+        ).scalars()
+        if n.buyer_organisation_id in buyer_of_org
+    ]
+    found = core.suggest_buyers(
+        company, [core.Buyer(p.id, p.name) for p in buyers.values()], needs, k
+    )
+    return [(buyers[s.id], s.score) for s in found]

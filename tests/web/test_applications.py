@@ -261,3 +261,13 @@ def test_company_sees_only_its_own_application(client, open_event):
     assert "Lumisol Marquage souhaite présenter son offre." in page
     assert "Signalétique Provence souhaite présenter son offre." not in page
     assert "score" not in page.lower()
+
+
+def test_application_page_suggests_buyers_from_the_profile(client, open_event):
+    login(client, "entreprise@example.org")
+    page = text(client.get(f"/evenements/{open_event.id}/candidature"))
+    assert "Acheteurs que vous pourriez rencontrer" in page
+    assert (
+        "Le code CPV 45233221 correspond au besoin « Marquage au sol LED des passages piétons »"
+        in page
+    )
