@@ -58,6 +58,7 @@ def _page(event: Event, run_form: RunForm, decision_forms=None, status: int = 20
             run_form=run_form,
             forms=forms,
             capacity=service.capacity(event),
+            workshops=service.workshop_candidates(event.id, rows),
             lang=_locale(),
         ),
         status,

@@ -13,9 +13,11 @@ from app.models import (
     Application,
     ApplicationStatus,
     Event,
+    InterestKind,
     LocationKind,
     MeetingRequest,
     Participant,
+    Workshop,
 )
 from app.models.base import utcnow
 from app.services import audit
@@ -203,3 +205,30 @@ def decide(
         manual=True,
     )
     return application
+
+
+@dataclass(frozen=True)
+class WorkshopCandidates:
+    workshop: Workshop
+    members: list[Participant]
+    candidates: list[RankedApplication]  # by application score, best first
+
+
+def workshop_candidates(event_id: int, rows: list[RankedApplication]) -> list[WorkshopCandidates]:
+    """Each workshop of the event with its members and the companies interested in it,
+    ranked by the score of their application."""
+    by_participant = {row.participant.id: row for row in rows}
+    workshops = db.session.execute(
+        db.select(Workshop).where(Workshop.event_id == event_id).order_by(Workshop.id)
+    ).scalars()
+    result = []
+    for workshop in workshops:
+        members = [i.participant for i in workshop.interests if i.kind is InterestKind.MEMBER]
+        candidates = [
+            by_participant[i.participant_id]
+            for i in workshop.interests
+            if i.kind is InterestKind.CANDIDATE and i.participant_id in by_participant
+        ]
+        candidates.sort(key=lambda row: row.rank)
+        result.append(WorkshopCandidates(workshop, members, candidates))
+    return result

@@ -129,3 +129,28 @@ def test_company_and_buyer_cannot_see_the_selection_or_scores(client, demo):
         assert client.get(f"/evenements/{demo.id}/import/entreprises").status_code == 403
         page = client.get("/tableau-de-bord").get_data(as_text=True)
         client.post("/compte/deconnexion", data={"csrf_token": csrf_token(page)})
+
+
+def test_selection_page_lists_workshop_candidates_by_score(client, demo):
+    login(client, "organisateur@example.org")
+    page = text(client.get(f"/evenements/{demo.id}/selection"))
+    section = page[page.index("Ateliers\u202f: candidats par intérêt et score") :]
+    assert "Marquage au sol LED — 10 places" in section
+    assert "Membres\u202f: Métropole Méditerranée — Direction de la voirie" in section
+    names = [
+        "Lumisol Marquage",
+        "Signalétique Provence",
+        "Trafic Solutions",
+        "Lumière & Routes",
+        "Solaire Citoyen",
+        "Rénov'Éco Bâtiment",
+        "Chantier Insertion BTP",
+        "Thermique Conseil",
+        "Isolation Sud Habitat",
+        "Cyclo-Fret Marseille",
+    ]
+    positions = [section.index(n + " — score") for n in names]
+    assert len(positions) == 10
+    ranked_page = page[: page.index("Ateliers\u202f: candidats")]
+    ranks = sorted(names, key=lambda n: ranked_page.index(". " + n))
+    assert sorted(names, key=lambda n: section.index(n + " — score")) == ranks
