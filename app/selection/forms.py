@@ -6,7 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -34,8 +41,6 @@ class RunForm(FlaskForm):
 
     def validate_quota_ess(self, field: BooleanField) -> None:
         if self.quota_percent.data and not (self.quota_ess.data or self.quota_small.data):
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("Choisissez au moins une catégorie pour le quota."))
 
 
