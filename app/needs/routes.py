@@ -12,7 +12,7 @@ from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import _locale
 from app.models import AmountBand, Event, Need, Organisation, OrganisationKind, Role
-from app.needs.forms import NeedForm
+from app.needs.forms import AMOUNT_BANDS, NeedForm
 from app.services import cpv as cpv_service
 from app.services import events as event_service
 from app.services import needs as need_service
@@ -60,6 +60,7 @@ def catalogue(event_id: int) -> ResponseReturnValue:
         data=data,
         filters=filters,
         can_edit=_can_manage(event),
+        bands={c.value: c.label for c in AMOUNT_BANDS if c.value},
     )
 
 

@@ -140,6 +140,9 @@ def test_catalogue_is_public_and_filters_by_division_tag_and_buyer(client, demo)
     assert "Tri et réemploi des encombrants" in by_division
     assert "Rénovation énergétique des écoles" not in by_division
     assert "1 besoin" in by_division
+    assert "consultation prévue le jeudi 1 juillet 2027 · De 90 000 € HT aux seuils européens" in (
+        by_division
+    )
     reserved = text(client.get(url + "?tag=reserve"))
     assert "1 besoin" in reserved
     assert "Tri et réemploi des encombrants" in reserved
