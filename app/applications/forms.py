@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
     Form,
@@ -56,6 +57,14 @@ PRIORITIES = [
 
 
 class WishForm(Form):
+    """One wish row, a sub-form without its own CSRF token."""
+
+    class Meta:
+        # A plain sub-form does not get Flask-WTF's translations: French built-in messages
+        # ("N'est pas un choix valide.") need them.
+        def get_translations(self, form: Form) -> object:
+            return translations
+
     target = SelectField(_l("Acheteur ou besoin"), validate_choice=False)
     priority = SelectField(_l("Priorité"), choices=PRIORITIES, default=Priority.WANT.value)
     pitch = TextAreaField(

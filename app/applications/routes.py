@@ -149,6 +149,9 @@ def _wishes(form: ApplicationForm, targets: list[service.WishTarget]) -> list[se
             wish.form.target.errors.append(_("Choisissez un acheteur ou un besoin de la liste."))
             ok = False
             continue
+        if wish.form.priority.data not in {p.value for p in Priority}:
+            ok = False  # the select field reports its own error
+            continue
         if value in seen:
             wish.form.target.errors.append(_("Ce rendez-vous est déjà demandé dans un autre vœu."))
             ok = False

@@ -235,6 +235,9 @@ def test_application_without_wish_or_with_duplicates_shows_french_errors(client,
     page = text(submit(client, url, {**wishes, "attendees": "9"}))
     assert "Ce rendez-vous est déjà demandé dans un autre vœu." in page
     assert "Entre 1 et 5 personnes." in page
+    wishes = {**three_wishes(open_event), "wish_2-priority": "urgent"}
+    page = text(submit(client, url, {**wishes, "attendees": "1"}))
+    assert "N'est pas un choix valide." in page
     wishes = three_wishes(open_event)
     wishes["wish_1-target"] = "n999999"
     page = text(submit(client, url, {**wishes, "attendees": "1"}))
