@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -14,6 +21,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+
+from app.applications.forms import MultiCheckboxField
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -58,3 +67,34 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired(_l("Indiquez le motif de la décision.")), Length(max=500)],
     )
     submit = SubmitField(_l("Enregistrer la décision"))
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField(
+        _l("Thème de l'atelier"), validators=[DataRequired(REQUIRED), Length(max=200)]
+    )
+    theme = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    min_size = IntegerField(
+        _l("Participants au minimum"),
+        default=0,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 500, message=_l("Entre 0 et 500."))],
+    )
+    max_size = IntegerField(
+        _l("Places (entreprises au plus)"),
+        validators=[Optional(), NumberRange(1, 500, message=_l("Entre 1 et 500."))],
+    )
+    location_id = SelectField(_l("Salle"), coerce=int)
+    slots = MultiCheckboxField(_l("Créneaux de l'atelier"), coerce=int)
+    submit = SubmitField(_l("Créer l'atelier"))
+
+    def validate_max_size(self, field: IntegerField) -> None:
+        if (
+            field.data is not None
+            and self.min_size.data is not None
+            and field.data < self.min_size.data
+        ):
+            raise ValidationError(_l("Le nombre de places ne peut être inférieur au minimum."))
+
+    def validate_slots(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choisissez au moins un créneau."))

@@ -8,12 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale
-from app.models import ApplicationStatus, Event, Role
-from app.selection.forms import DecisionForm, RunForm
+from app.i18n import _locale, format_time_local
+from app.models import ApplicationStatus, Event, LocationKind, Role
+from app.selection.forms import DecisionForm, RunForm, WorkshopForm
 from app.services import selection as service
 
 bp = Blueprint("selection", __name__)
@@ -137,3 +138,35 @@ def decide(event_id: int, application_id: int) -> ResponseReturnValue:
     return redirect(
         url_for("selection.index", event_id=event.id) + f"#candidature-{application_id}"
     )
+
+
+@bp.route("/evenements/<int:event_id>/ateliers/nouveau", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def create_workshop(event_id: int) -> ResponseReturnValue:
+    event = _event(event_id)
+    form = WorkshopForm()
+    form.location_id.choices = [SelectChoice(0, _("— à préciser —"))] + [
+        SelectChoice(loc.id, loc.name) for loc in event.locations if loc.kind is LocationKind.ROOM
+    ]
+    form.slots.choices = [
+        SelectChoice(
+            s.id,
+            f"{format_time_local(s.starts_at, event.timezone)} – "
+            f"{format_time_local(s.ends_at, event.timezone)}",
+        )
+        for s in event.slots
+    ]
+    if form.validate_on_submit():
+        data = service.WorkshopData(
+            title=form.title.data or "",
+            theme=form.theme.data or "",
+            min_size=form.min_size.data or 0,
+            max_size=form.max_size.data,
+            location_id=form.location_id.data or None,
+            slot_ids=frozenset(form.slots.data or ()),
+        )
+        workshop = service.create_workshop(event.id, data, actor_id=current_user.id)
+        db.session.commit()
+        flash(_("Atelier « %(t)s » créé.", t=workshop.title), "success")
+        return redirect(url_for("selection.index", event_id=event.id))
+    return render_template("selection/workshop.html", event=event, form=form)

@@ -18,6 +18,7 @@ from app.models import (
     MeetingRequest,
     Participant,
     Workshop,
+    WorkshopSlot,
 )
 from app.models.base import utcnow
 from app.services import audit
@@ -232,3 +233,46 @@ def workshop_candidates(event_id: int, rows: list[RankedApplication]) -> list[Wo
         candidates.sort(key=lambda row: row.rank)
         result.append(WorkshopCandidates(workshop, members, candidates))
     return result
+
+
+@dataclass(frozen=True)
+class WorkshopData:
+    title: str
+    theme: str
+    min_size: int
+    max_size: int | None
+    location_id: int | None
+    slot_ids: frozenset[int]
+
+
+def create_workshop(event_id: int, data: WorkshopData, *, actor_id: int) -> Workshop:
+    """A themed workshop in some of the event's slots (and optionally one of its rooms)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise SelectionServiceError("not_found")
+    slots = {s.id for s in event.slots}
+    rooms = {loc.id for loc in event.locations}
+    if not data.slot_ids or not data.slot_ids <= slots:
+        raise SelectionServiceError("bad_slots")
+    if data.location_id is not None and data.location_id not in rooms:
+        raise SelectionServiceError("bad_location")
+    workshop = Workshop(
+        event=event,
+        title=data.title.strip(),
+        theme=data.theme.strip(),
+        min_size=data.min_size,
+        max_size=data.max_size,
+        location_id=data.location_id,
+    )
+    workshop.slot_links = [WorkshopSlot(slot_id=s) for s in sorted(data.slot_ids)]
+    db.session.add(workshop)
+    db.session.flush()
+    audit.record(
+        "workshop.create",
+        actor_id=actor_id,
+        event_id=event_id,
+        target=workshop,
+        title=workshop.title,
+        slots=sorted(data.slot_ids),
+    )
+    return workshop

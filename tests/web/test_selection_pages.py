@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import ApplicationStatus, AuditEntry, MeetingRequest
+from app.models import ApplicationStatus, AuditEntry, MeetingRequest, Workshop
 from tests.conftest import csrf_token, login, submit, text
 
 
@@ -154,3 +154,52 @@ def test_selection_page_lists_workshop_candidates_by_score(client, demo):
     ranked_page = page[: page.index("Ateliers\u202f: candidats")]
     ranks = sorted(names, key=lambda n: ranked_page.index(". " + n))
     assert sorted(names, key=lambda n: section.index(n + " — score")) == ranks
+
+
+def test_organiser_creates_a_workshop_in_chosen_slots_and_room(client, demo):
+    login(client, "organisateur@example.org")
+    room = next(loc for loc in demo.locations if loc.name == "Salle Frioul")
+    slots = demo.slots[6:8]
+    response = submit(
+        client,
+        f"/evenements/{demo.id}/ateliers/nouveau",
+        {
+            "title": "Logistique urbaine décarbonée",
+            "theme": "Cyclologistique",
+            "min_size": "3",
+            "max_size": "9",
+            "location_id": str(room.id),
+            "slots": [str(s.id) for s in slots],
+        },
+    )
+    assert response.status_code == 302
+    workshop = db.session.execute(
+        db.select(Workshop).where(Workshop.title == "Logistique urbaine décarbonée")
+    ).scalar_one()
+    assert (workshop.min_size, workshop.max_size, workshop.location_id) == (3, 9, room.id)
+    assert [s.id for s in workshop.slots] == [s.id for s in slots]
+    assert (
+        db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "workshop.create"))
+        .scalar_one()
+        .target_id
+        == workshop.id
+    )
+
+
+def test_workshop_form_errors_are_french_and_keep_the_input(client, demo):
+    login(client, "organisateur@example.org")
+    response = submit(
+        client,
+        f"/evenements/{demo.id}/ateliers/nouveau",
+        {"title": "Atelier LED", "min_size": "5", "max_size": "2", "location_id": "0"},
+    )
+    page = text(response)
+    assert "Le nombre de places ne peut être inférieur au minimum." in page
+    assert "Choisissez au moins un créneau." in page
+    assert 'value="Atelier LED"' in page
+    assert len(demo.workshops) == 1
+
+
+def test_only_organisers_create_workshops(client, demo):
+    login(client, "acheteur@example.org")
+    assert client.get(f"/evenements/{demo.id}/ateliers/nouveau").status_code == 403
