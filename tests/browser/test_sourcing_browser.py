@@ -88,3 +88,38 @@ def test_company_completes_profile_with_autocomplete_and_applies(page):
     expect(page.get_by_text("Votre candidature est enregistrée.")).to_be_visible()
     page.get_by_role("link", name="Ma candidature").click()
     expect(wish_3.get_by_label("Acheteur ou besoin")).to_have_value(re.compile(r"^b\d+$"))
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "heading"),
+    [
+        (
+            "acheteur@example.org",
+            "/evenements/1/demandes-recues",
+            "Qui souhaite vous rencontrer\u202f?",
+        ),
+        ("acheteur@example.org", "/evenements/1/besoins/nouveau", "Publier un besoin"),
+        ("organisateur@example.org", "/evenements/1/selection", "Sélection des entreprises"),
+        ("organisateur@example.org", "/evenements/1/ateliers/nouveau", "Créer un atelier"),
+        (
+            "organisateur@example.org",
+            "/evenements/1/import/entreprises",
+            "Importer des entreprises",
+        ),
+    ],
+)
+def test_buyer_and_organiser_pages_pass_the_accessibility_gate(page, email, path, heading):
+    login(page, email)
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
+
+
+def test_organiser_simulates_a_selection_run(page):
+    login(page, "organisateur@example.org")
+    page.goto("/evenements/1/selection")
+    page.get_by_label("Part minimale de la sélection (en %)").fill("30")
+    page.get_by_role("button", name="Simuler la sélection").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Simulation de la sélection")
+    expect(page.get_by_role("button", name="Appliquer cette sélection")).to_be_visible()
+    assert_accessible(page)
