@@ -91,7 +91,7 @@ def run(event_id: int) -> ResponseReturnValue:
             _("L'événement n'a ni créneaux ni tables\u202f: la capacité est nulle.")
         )
         return _page(event, form, status=400)
-    except service.core.SelectionError as error:
+    except service.SelectionError as error:
         db.session.rollback()
         form.quota_percent.errors.append(_("Sélection impossible\u202f: %(e)s", e=str(error)))
         return _page(event, form, status=400)

@@ -15,6 +15,7 @@ from app.models import (
     ApplicationStatus,
     MeetingRequest,
     Need,
+    Organisation,
     Participant,
     ParticipantRole,
     RequestOrigin,
@@ -67,6 +68,23 @@ class EventScoring:
         return self.scorer.application_score(company_id, buyer_ids)
 
 
+def _core_needs(event_id: int, buyer_of_org: dict[int, int]) -> list[core.Need]:
+    """Published needs of buyers taking part, keyed to the buyer's participant id."""
+    return [
+        core.Need(
+            n.id,
+            buyer_of_org[n.buyer_organisation_id],
+            n.title,
+            n.description or "",
+            tuple(c.code for c in n.cpv_codes),
+        )
+        for n in db.session.execute(
+            db.select(Need).where(Need.event_id == event_id, Need.is_published).order_by(Need.id)
+        ).scalars()
+        if n.buyer_organisation_id in buyer_of_org
+    ]
+
+
 def event_scoring(event_id: int, config: core.ScoringConfig = core.DEFAULT_CONFIG) -> EventScoring:
     """Every company that applied (or was invited), every buyer, published needs and all
     requests of the event, fitted once. Inactive requests count too: `is_active` says what
@@ -85,19 +103,7 @@ def event_scoring(event_id: int, config: core.ScoringConfig = core.DEFAULT_CONFI
         and (p.application is None or p.application.status in ACTIVE_STATUSES)
     }
     buyer_of_org = {p.organisation_id: p.id for p in buyers.values()}
-    needs = [
-        core.Need(
-            n.id,
-            buyer_of_org[n.buyer_organisation_id],
-            n.title,
-            n.description or "",
-            tuple(c.code for c in n.cpv_codes),
-        )
-        for n in db.session.execute(
-            db.select(Need).where(Need.event_id == event_id, Need.is_published).order_by(Need.id)
-        ).scalars()
-        if n.buyer_organisation_id in buyer_of_org
-    ]
+    needs = _core_needs(event_id, buyer_of_org)
     requests = [
         r
         for r in db.session.execute(
@@ -132,8 +138,6 @@ def suggested_buyers(
 ) -> list[tuple[Participant, core.Score]]:
     """ "Buyers you may want to meet": the k buyers whose needs are closest to the company's
     CPV codes and offer (relevance only; no wish, answer or priority counts)."""
-    from app.models import Organisation
-
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         return []
@@ -152,19 +156,7 @@ def suggested_buyers(
         ).scalars()
     }
     buyer_of_org = {p.organisation_id: p.id for p in buyers.values()}
-    needs = [
-        core.Need(
-            n.id,
-            buyer_of_org[n.buyer_organisation_id],
-            n.title,
-            n.description or "",
-            tuple(c.code for c in n.cpv_codes),
-        )
-        for n in db.session.execute(
-            db.select(Need).where(Need.event_id == event_id, Need.is_published).order_by(Need.id)
-        ).scalars()
-        if n.buyer_organisation_id in buyer_of_org
-    ]
+    needs = _core_needs(event_id, buyer_of_org)
     found = core.suggest_buyers(
         company, [core.Buyer(p.id, p.name) for p in buyers.values()], needs, k
     )

@@ -31,6 +31,10 @@ STATUS = {
 }
 
 
+# The core's errors, for the routes: the run cannot honour the settings (quotas, forced choices).
+SelectionError = core.SelectionError
+
+
 class SelectionServiceError(Exception):
     """Code in args[0]: no_capacity, not_found, bad_status."""
 
