@@ -163,3 +163,17 @@ def test_preview_refuses_an_event_without_capacity(app):
     db.session.commit()
     with pytest.raises(selection.SelectionServiceError, match="no_capacity"):
         selection.preview(event.id, NO_QUOTA)
+
+
+def test_preview_reports_a_quota_that_only_empty_places_could_meet(scene):
+    event, _big, _mutual, small, _organiser = scene
+    settings = selection.RunSettings(
+        quota_share=Decimal("0.9"), quota_flags=frozenset({"ess"}), quota_name="ESS"
+    )
+    run = selection.preview(event.id, settings)
+    selected = [d.application_id for d in run.result.decisions if d.status.value == "selected"]
+    assert selected == [small.application.id]
+    assert [s.message("fr") for s in run.result.shortfalls] == [
+        "quota « ESS » impossible à atteindre : 90 % des 2 entreprises sélectionnables = "
+        "2 nécessaires, seulement 1 candidatures éligibles (il en manque 1)"
+    ]
