@@ -65,12 +65,22 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     register_template_helpers(app)
 
     from app.agenda.routes import bp as agenda_bp
+    from app.answers.routes import bp as answers_bp
+    from app.applications.routes import bp as applications_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
+    from app.needs.routes import bp as needs_bp
+    from app.selection.routes import bp as selection_bp
+    from app.transfers.routes import bp as transfers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(needs_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(answers_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(transfers_bp)
 
     from app.errors import register_error_handlers
 

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli_cpv import cpv_cli
 from app.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -128,3 +129,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(schedule_cli)
+    app.cli.add_command(cpv_cli)

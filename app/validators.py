@@ -84,3 +84,33 @@ class Departement:
         if value and value not in DEPARTEMENTS:
             raise ValidationError(_l("Indiquez un numéro de département (par exemple 13 ou 2A)."))
         field.data = value
+
+
+class CpvCodes:
+    """A text input listing CPV codes separated by spaces, commas or semicolons; each code
+    must be in the imported CPV list. Sets `field.cpv_codes` to the matching rows."""
+
+    def __init__(self, required: bool = False) -> None:
+        self.required = required
+
+    def __call__(self, form: Any, field: Field) -> None:
+        from app.services import cpv
+
+        resolved = cpv.resolve_codes(field.data or "")
+        field.cpv_codes = list(resolved.codes)  # type: ignore[attr-defined]
+        if len(resolved.unknown) == 1:
+            raise ValidationError(
+                _l(
+                    "Le code CPV « %(code)s » ne figure pas dans la nomenclature CPV.",
+                    code=resolved.unknown[0],
+                )
+            )
+        if resolved.unknown:
+            raise ValidationError(
+                _l(
+                    "Ces codes CPV ne figurent pas dans la nomenclature CPV\u202f: %(codes)s.",
+                    codes=", ".join(resolved.unknown),
+                )
+            )
+        if self.required and not resolved.codes:
+            raise ValidationError(_l("Indiquez au moins un code CPV."))

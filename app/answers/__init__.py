@@ -1,0 +1,1 @@
+"""Buyers answer meeting requests and invite companies."""

@@ -1,0 +1,1 @@
+"""Company profile and application to an event."""

@@ -1,0 +1,1 @@
+"""Needs catalogue and CPV autocomplete."""

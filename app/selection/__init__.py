@@ -1,0 +1,1 @@
+"""Organisers' selection of applications."""

@@ -1,0 +1,1 @@
+"""Imports (companies, buyers) and exports (applications, requests, scores)."""
