@@ -65,6 +65,20 @@ def _aware_utc(now: datetime) -> datetime:
     return now.astimezone(UTC).replace(microsecond=0)
 
 
+def _wall_time(instant: datetime, zone: ZoneInfo) -> datetime:
+    """``instant`` in ``zone``, or in UTC when its wall time there is ambiguous.
+
+    RFC 5545 (§3.3.5) reads a wall time that occurs twice (the hour repeated when clocks go
+    back) as its first occurrence; an instant in the second one is written in UTC instead,
+    which every client reads exactly.
+    """
+    local = instant.astimezone(zone)
+    first = local.replace(fold=0)
+    if first.astimezone(UTC) != instant.astimezone(UTC):
+        return instant.astimezone(UTC)
+    return local
+
+
 def _address(email: str, name: str, **params: str) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"mailto:{email}")
     cn = _param(name)
@@ -153,8 +167,8 @@ def _vevent(
     vevent.add("dtstamp", stamp)
     vevent.add("sequence", event.sequence)
     # Written in the event's zone with TZID; the calendar carries the matching VTIMEZONE.
-    vevent.add("dtstart", event.start.astimezone(zone))
-    vevent.add("dtend", event.end.astimezone(zone))
+    vevent.add("dtstart", _wall_time(event.start, zone))
+    vevent.add("dtend", _wall_time(event.end, zone))
     summary = _text(summary_text(event, lang))
     vevent.add("summary", summary)
     vevent.add("description", _text(description_text(event, lang, viewer)))
