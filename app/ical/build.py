@@ -68,13 +68,13 @@ def _aware_utc(now: datetime) -> datetime:
 def _wall_time(instant: datetime, zone: ZoneInfo) -> datetime:
     """``instant`` in ``zone``, or in UTC when its wall time there is ambiguous.
 
-    RFC 5545 (§3.3.5) reads a wall time that occurs twice (the hour repeated when clocks go
-    back) as its first occurrence; an instant in the second one is written in UTC instead,
-    which every client reads exactly.
+    A wall time that occurs twice (the hour repeated when clocks go back) cannot be trusted
+    with a TZID: RFC 5545 (§3.3.5) says it means the first occurrence, but ical.js and libical
+    both read it as the second (our acceptance tests show it). Such an instant is written in
+    UTC instead, which every client reads exactly.
     """
     local = instant.astimezone(zone)
-    first = local.replace(fold=0)
-    if first.astimezone(UTC) != instant.astimezone(UTC):
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
         return instant.astimezone(UTC)
     return local
 

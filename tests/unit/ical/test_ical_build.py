@@ -190,11 +190,19 @@ def test_request_moved_meeting_keeps_uid_with_higher_sequence():
 
 def test_request_ambiguous_autumn_hour_written_in_utc():
     # 01:30 UTC on 25 Oct 2026 is the second 02:30 in Paris; a TZID wall time would be read
-    # as the first one (RFC 5545 §3.3.5), one hour early.
+    # as the first one by RFC 5545 (§3.3.5), one hour early.
     second_pass = meeting(start=utc(2026, 10, 25, 1, 30), end=utc(2026, 10, 25, 2, 10))
     lines = _lines(build_request(second_pass, now=NOW))
     assert b"DTSTART:20261025T013000Z" in lines
     assert b"DTEND;TZID=Europe/Paris:20261025T031000" in lines
+
+
+def test_request_first_pass_of_repeated_hour_also_written_in_utc():
+    # 00:30 UTC is the first 02:30: ical.js and libical read a TZID 02:30 as the second one.
+    first_pass = meeting(start=utc(2026, 10, 25, 0, 30), end=utc(2026, 10, 25, 0, 50))
+    lines = _lines(build_request(first_pass, now=NOW))
+    assert b"DTSTART:20261025T003000Z" in lines
+    assert b"DTEND:20261025T005000Z" in lines
 
 
 def test_cancel_same_uid_higher_sequence_status_cancelled():
