@@ -47,6 +47,7 @@ from app.ical.types import (
     Side,
     Status,
     WorkshopEvent,
+    fingerprint,
     revise,
 )
 from app.ical.vtimezone import build_vtimezone, yearly_rules
@@ -89,6 +90,7 @@ __all__ = [
     "build_request",
     "build_vtimezone",
     "description_text",
+    "fingerprint",
     "itip_violations",
     "location_text",
     "revise",

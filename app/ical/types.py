@@ -9,6 +9,8 @@ never one of the attendees.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -220,3 +222,21 @@ def revise(event: E, **changes: Any) -> E:
     return dataclasses.replace(updated, sequence=event.sequence + 1)
 
 
+
+
+def fingerprint(event: CalendarEvent) -> str:
+    """A stable digest of everything a calendar shows of ``event``, SEQUENCE excluded.
+
+    The web layer stores it with the last message sent for the event ("last sent state"):
+    when a later edit gives another fingerprint, the event changed for its attendees and
+    needs a bumped SEQUENCE and a new REQUEST (or CANCEL); when it gives the same one,
+    nothing is to be sent. Instants are compared in UTC, so re-reading the same time in
+    another zone changes nothing.
+    """
+    fields = dataclasses.asdict(event)
+    fields.pop("sequence")
+    fields["start"] = event.start_utc.isoformat()
+    fields["end"] = event.end_utc.isoformat()
+    fields["kind"] = type(event).__name__
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

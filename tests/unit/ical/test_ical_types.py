@@ -18,6 +18,7 @@ from app.ical import (
     OrganizerIsAttendeeError,
     Status,
     UnknownTimezoneError,
+    fingerprint,
     revise,
 )
 from tests.unit.ical.factories import ORGANIZER, meeting, utc, workshop
@@ -111,3 +112,25 @@ def test_revise_refuses_to_set_uid_or_sequence():
         revise(meeting(), sequence=9)
     with pytest.raises(TypeError):
         revise(meeting(), uid="other")
+
+
+def test_fingerprint_ignores_sequence_and_zone_of_the_same_instant():
+    m = meeting(sequence=0)
+    same_in_paris = meeting(sequence=5, start=datetime.fromisoformat("2026-03-29T10:00:00+02:00"))
+    assert fingerprint(m) == fingerprint(same_in_paris)
+    assert len(fingerprint(m)) == 64
+
+
+def test_fingerprint_changes_with_time_place_status_and_attendees():
+    m = meeting()
+    changed = [
+        revise(m, start=utc(2026, 3, 29, 8, 5)),
+        revise(m, table="Table 13"),
+        revise(m, status=Status.CANCELLED),
+        revise(m, attendees=m.attendees[:1]),
+    ]
+    assert len({fingerprint(m), *(fingerprint(c) for c in changed)}) == 5
+
+
+def test_fingerprint_differs_between_meeting_and_workshop():
+    assert fingerprint(meeting()) != fingerprint(workshop())
