@@ -55,8 +55,14 @@ def _text(value: str) -> str:
 
 
 def _param(value: str) -> str:
-    """A CN parameter value: one line, no double quote (clients rarely read RFC 6868 ``^'``)."""
-    return " ".join(_PARAM_CONTROL.sub(" ", value).replace('"', "'").split())
+    """A CN parameter value: one line, no double quote, no backslash.
+
+    Clients rarely read RFC 6868's ``^'`` for a quote; and although RFC 5545 does not escape
+    parameters, parsers (icalendar among them) read ``CN=a\\;ROLE=…`` as an escaped ``;`` and
+    swallow the next parameter, so a backslash becomes a slash.
+    """
+    cleaned = _PARAM_CONTROL.sub(" ", value).replace('"', "'").replace("\\", "/")
+    return " ".join(cleaned.split())
 
 
 def _aware_utc(now: datetime) -> datetime:
