@@ -113,9 +113,7 @@ def itip_violations(data: bytes) -> tuple[str, ...]:
         problems.append(f"a {method} must describe exactly one UID")
     if not vevents and method != "PUBLISH":
         problems.append(f"a {method} needs a VEVENT")
-    zones = {
-        str(c.get("TZID")) for c in cal.subcomponents if c.name == "VTIMEZONE"
-    }
+    zones = {str(c.get("TZID")) for c in cal.subcomponents if c.name == "VTIMEZONE"}
     for vevent in vevents:
         uid = str(vevent.get("UID", "?"))
         for name, (low, high) in rules.items():

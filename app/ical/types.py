@@ -222,8 +222,6 @@ def revise(event: E, **changes: Any) -> E:
     return dataclasses.replace(updated, sequence=event.sequence + 1)
 
 
-
-
 def fingerprint(event: CalendarEvent) -> str:
     """A stable digest of everything a calendar shows of ``event``, SEQUENCE excluded.
 

@@ -46,9 +46,7 @@ def icaljs() -> Runner:
     assert (JS_DIR / "node_modules" / "ical.js").is_dir(), (
         f"ical.js is not installed: run `npm ci --prefix {JS_DIR}`"
     )
-    return lambda request, local_tz: _run(
-        [node, str(JS_DIR / "read_ics.mjs")], request, local_tz
-    )
+    return lambda request, local_tz: _run([node, str(JS_DIR / "read_ics.mjs")], request, local_tz)
 
 
 def _has_libical() -> bool:
@@ -66,12 +64,8 @@ def _has_libical() -> bool:
 def libical() -> Runner:
     """Run libical (ICalGLib) through Debian's python3; skip if it is not installed."""
     if not _has_libical():
-        pytest.skip(
-            "libical GObject bindings missing: apt-get install python3-gi gir1.2-ical-3.0"
-        )
-    return lambda request, local_tz: _run(
-        [SYSTEM_PYTHON, str(LIBICAL_SCRIPT)], request, local_tz
-    )
+        pytest.skip("libical GObject bindings missing: apt-get install python3-gi gir1.2-ical-3.0")
+    return lambda request, local_tz: _run([SYSTEM_PYTHON, str(LIBICAL_SCRIPT)], request, local_tz)
 
 
 @pytest.fixture(params=["icaljs", "libical"])

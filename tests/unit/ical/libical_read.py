@@ -80,9 +80,7 @@ def read_file(text):
                 "end_tzid": end.get_tzid(),
                 "zone_from_file": zone is not None and zone.get_location() is None,
                 "organizer": _address(organizer) if organizer else None,
-                "attendees": [
-                    _address(p) for p in _properties(vevent, Prop.ATTENDEE_PROPERTY)
-                ],
+                "attendees": [_address(p) for p in _properties(vevent, Prop.ATTENDEE_PROPERTY)],
             }
         )
     method = vcalendar.get_first_property(Prop.METHOD_PROPERTY)

@@ -84,8 +84,13 @@ def test_request_organizer_and_every_attendee_with_parameters():
         (str(a), a.params["CN"], a.params["ROLE"], a.params["PARTSTAT"], a.params["RSVP"])
         for a in event["ATTENDEE"]
     ] == [
-        ("mailto:marie.durand@lyon.example", "Marie Durand", "REQ-PARTICIPANT", "NEEDS-ACTION",
-         "FALSE"),
+        (
+            "mailto:marie.durand@lyon.example",
+            "Marie Durand",
+            "REQ-PARTICIPANT",
+            "NEEDS-ACTION",
+            "FALSE",
+        ),
         ("mailto:jean@dupont.example", "Jean Dupont", "REQ-PARTICIPANT", "NEEDS-ACTION", "FALSE"),
     ]
 
@@ -140,8 +145,11 @@ def test_request_reminder_adds_one_display_alarm():
     event = _events(build_request(meeting(), now=NOW, reminder=timedelta(minutes=15)))[0]
     alarms = list(event.walk("VALARM"))
     assert [(str(a["ACTION"]), a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in alarms] == [
-        ("DISPLAY", timedelta(minutes=-15),
-         f"Rappel{NBSP}: Rendez-vous{NBSP}: Ville de Lyon ↔ Dupont & Fils"),
+        (
+            "DISPLAY",
+            timedelta(minutes=-15),
+            f"Rappel{NBSP}: Rendez-vous{NBSP}: Ville de Lyon ↔ Dupont & Fils",
+        ),
     ]
 
 
@@ -238,7 +246,9 @@ def test_cancel_without_attendee_is_refused():
 
 def test_agenda_is_publish_without_attendees_with_feed_properties():
     data = build_agenda(
-        [meeting(), workshop()], calendar_name="Mon agenda — RDV 2026", now=NOW,
+        [meeting(), workshop()],
+        calendar_name="Mon agenda — RDV 2026",
+        now=NOW,
         viewer=Side.BUYER,
     )
     lines = _lines(data)
@@ -292,9 +302,7 @@ def test_agenda_empty_has_no_vtimezone_and_no_event():
 
 
 def test_agenda_two_zones_get_two_vtimezones():
-    data = build_agenda(
-        [meeting(), workshop(tz="America/New_York")], calendar_name="A", now=NOW
-    )
+    data = build_agenda([meeting(), workshop(tz="America/New_York")], calendar_name="A", now=NOW)
     cal = _parse(data)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == [
         "America/New_York",
@@ -307,8 +315,9 @@ def test_event_calendar_lists_both_parties_and_every_event():
     events = season_meetings()
     data = build_event_calendar(events, calendar_name="RDV 2026", now=NOW)
     parsed = _events(data)
-    assert [(e.decoded("DTSTART").astimezone(UTC), e.decoded("DTEND").astimezone(UTC))
-            for e in parsed] == [(m.start_utc, m.end_utc) for m in events]
+    assert [
+        (e.decoded("DTSTART").astimezone(UTC), e.decoded("DTEND").astimezone(UTC)) for e in parsed
+    ] == [(m.start_utc, m.end_utc) for m in events]
     assert str(parsed[0]["DESCRIPTION"]).split("\n")[:2] == [
         f"Acheteur{NBSP}: Ville de Lyon (Marie Durand)",
         f"Entreprise{NBSP}: Dupont & Fils (Jean Dupont)",
@@ -334,7 +343,7 @@ def _hostile_meeting():
         company=Party(HOSTILE, "Zoë\r\nX-EVIL:1"),
         need_title="Lot 1; lot 2, lot 3\\4",
         attendees=(Attendee(HOSTILE, "jean@dupont.example"),),
-        table="Table 7, \"fond\"",
+        table='Table 7, "fond"',
     )
 
 
@@ -343,7 +352,7 @@ def test_escaping_hostile_company_name_parses_back_to_same_text():
     event = _events(data)[0]
     assert str(event["SUMMARY"]) == f"Rendez-vous{NBSP}: Ville de Lyon ↔ {HOSTILE_READ_BACK}"
     assert str(event["DESCRIPTION"]).split("\n")[1:5] == [
-        f"Entreprise{NBSP}: Dupont, Fils; & Cie\\Ltd — Société \"Générale\"",
+        f'Entreprise{NBSP}: Dupont, Fils; & Cie\\Ltd — Société "Générale"',
         "Site 2",
         "ATTENDEE:mailto:evil@x (Zoë",
         "X-EVIL:1)",
@@ -354,17 +363,20 @@ def test_escaping_hostile_company_name_parses_back_to_same_text():
 def test_escaping_hostile_text_is_backslash_escaped_on_the_wire():
     unfolded = build_request(_hostile_meeting(), now=NOW).replace(b"\r\n ", b"")
     summary = next(line for line in _lines(unfolded) if line.startswith(b"SUMMARY:"))
-    assert summary == (
-        "SUMMARY:Rendez-vous\u00a0: Ville de Lyon ↔ Dupont\\, Fils\\; & Cie\\\\Ltd — Société"
-        ' "Générale"\\nSite 2\\nATTENDEE:mailto:evil@x'
-    ).encode()
+    assert (
+        summary
+        == (
+            "SUMMARY:Rendez-vous\u00a0: Ville de Lyon ↔ Dupont\\, Fils\\; & Cie\\\\Ltd — Société"
+            ' "Générale"\\nSite 2\\nATTENDEE:mailto:evil@x'
+        ).encode()
+    )
 
 
 def test_escaping_injection_adds_no_property():
     data = build_request(_hostile_meeting(), now=NOW)
     unfolded = data.replace(b"\r\n ", b"")
     assert [line for line in _lines(unfolded) if line.startswith(b"ATTENDEE")] == [
-        b'ATTENDEE;CN="Dupont, Fils; & Cie/Ltd \xe2\x80\x94 Soci\xc3\xa9t\xc3\xa9 \'G\xc3\xa9n'
+        b"ATTENDEE;CN=\"Dupont, Fils; & Cie/Ltd \xe2\x80\x94 Soci\xc3\xa9t\xc3\xa9 'G\xc3\xa9n"
         b"\xc3\xa9rale' Site 2 ATTENDEE:mailto:evil@x\";CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
         b"ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:jean@dupont.example",
     ]
@@ -383,6 +395,6 @@ def test_escaping_calendar_name_is_one_line():
 
 
 def test_escaping_organizer_name_is_quoted():
-    organizer = ORGANIZER.__class__("Orga; \"RDV\", Lyon", ORGANIZER.email)
+    organizer = ORGANIZER.__class__('Orga; "RDV", Lyon', ORGANIZER.email)
     event = _events(build_request(meeting(organizer=organizer), now=NOW))[0]
     assert event["ORGANIZER"].params["CN"] == "Orga; 'RDV', Lyon"

@@ -31,11 +31,16 @@ def _all_kinds() -> dict[str, bytes]:
             revise(meeting(), status=Status.CANCELLED), last_sent_sequence=0, now=NOW
         ),
         "agenda": build_agenda(
-            [meeting(), workshop()], calendar_name="A", now=NOW, viewer=Side.COMPANY,
+            [meeting(), workshop()],
+            calendar_name="A",
+            now=NOW,
+            viewer=Side.COMPANY,
             reminder=FIFTEEN,
         ),
         "agenda-with-cancelled": build_agenda(
-            [meeting(status=Status.CANCELLED)], calendar_name="A", now=NOW,
+            [meeting(status=Status.CANCELLED)],
+            calendar_name="A",
+            now=NOW,
             include_cancelled=True,
         ),
         "event": build_event_calendar(season_meetings(), calendar_name="E", now=NOW),

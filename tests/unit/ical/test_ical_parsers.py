@@ -44,12 +44,20 @@ def _files():
     return [
         ("request", build_request(original, now=NOW, reminder=FIFTEEN), [original]),
         ("update", build_request(moved, now=NOW), [moved]),
-        ("cancel", build_cancel(cancelled, last_sent_sequence=moved.sequence, now=NOW),
-         [cancelled]),
+        (
+            "cancel",
+            build_cancel(cancelled, last_sent_sequence=moved.sequence, now=NOW),
+            [cancelled],
+        ),
         (
             "agenda",
-            build_agenda([*seasons, workshop()], calendar_name="Mon agenda", now=NOW,
-                         viewer=Side.BUYER, reminder=FIFTEEN),
+            build_agenda(
+                [*seasons, workshop()],
+                calendar_name="Mon agenda",
+                now=NOW,
+                viewer=Side.BUYER,
+                reminder=FIFTEEN,
+            ),
             [seasons[0], workshop(), *seasons[1:]],  # in start order: 15 Jan 08:00 then 13:00
         ),
         ("event", build_event_calendar(seasons, calendar_name="RDV", now=NOW), seasons),
@@ -85,8 +93,10 @@ def test_parsers_resolve_tzid_with_the_files_own_vtimezone(parser, local_tz, fil
 def test_parsers_follow_a_wrong_vtimezone_so_they_would_catch_one(parser):
     # Move the block's spring change to April: 10:00 on 29 March then reads as CET (UTC+1).
     m = meeting()
-    wrong = build_request(m, now=NOW).replace(b"BYMONTH=3", b"BYMONTH=4").replace(
-        b"19700329T020000", b"19700426T020000"
+    wrong = (
+        build_request(m, now=NOW)
+        .replace(b"BYMONTH=3", b"BYMONTH=4")
+        .replace(b"19700329T020000", b"19700426T020000")
     )
     event = parser({"files": [wrong.decode()]}, "Asia/Tokyo")["files"][0]["events"][0]
     assert (event["start"], event["end"]) == (
@@ -102,9 +112,7 @@ def test_parsers_read_a_repeated_wall_time_as_its_second_pass(parser):
     m = meeting(start=utc(2026, 10, 25, 0, 30), end=utc(2026, 10, 25, 2, 10))
     data = build_request(m, now=NOW)
     assert b"BEGIN:VTIMEZONE" in data
-    data = data.replace(
-        b"DTSTART:20261025T003000Z", b"DTSTART;TZID=Europe/Paris:20261025T023000"
-    )
+    data = data.replace(b"DTSTART:20261025T003000Z", b"DTSTART;TZID=Europe/Paris:20261025T023000")
     event = parser({"files": [data.decode()]}, "Asia/Tokyo")["files"][0]["events"][0]
     assert event["start"] == _unix(utc(2026, 10, 25, 1, 30))
 

@@ -55,8 +55,10 @@ def test_vtimezone_paris_has_no_rdate_list():
     assert block.count(b"RRULE:") == 2
 
 
-@pytest.mark.parametrize("tz_name", ["Europe/Paris", "America/New_York", "Asia/Tokyo",
-                                     "Australia/Sydney", "Europe/London"])
+@pytest.mark.parametrize(
+    "tz_name",
+    ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Europe/London"],
+)
 def test_vtimezone_rules_match_zoneinfo_every_day_2024_2032(tz_name):
     zone = ZoneInfo(tz_name)
     vtimezone = build_vtimezone(tz_name, 2024, 2032)
@@ -75,10 +77,20 @@ def test_vtimezone_rules_match_zoneinfo_every_day_2024_2032(tz_name):
 def test_transitions_paris_2026_are_the_two_eu_changes():
     changes = transitions(ZoneInfo("Europe/Paris"), 2026)
     assert [(c.at, c.offset_from, c.offset_to, c.is_dst, c.name) for c in changes] == [
-        (datetime(2026, 3, 29, 1, tzinfo=UTC), timedelta(hours=1), timedelta(hours=2), True,
-         "CEST"),
-        (datetime(2026, 10, 25, 1, tzinfo=UTC), timedelta(hours=2), timedelta(hours=1), False,
-         "CET"),
+        (
+            datetime(2026, 3, 29, 1, tzinfo=UTC),
+            timedelta(hours=1),
+            timedelta(hours=2),
+            True,
+            "CEST",
+        ),
+        (
+            datetime(2026, 10, 25, 1, tzinfo=UTC),
+            timedelta(hours=2),
+            timedelta(hours=1),
+            False,
+            "CET",
+        ),
     ]
 
 
