@@ -8,6 +8,7 @@ only work done here is to drop characters RFC 5545 forbids (see ``_text`` and ``
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -167,6 +168,9 @@ def _vevent(
     viewer: Side | None,
     reminder: timedelta | None,
 ) -> icalendar.Event:
+    if method == "CANCEL" and event.status is not Status.CANCELLED:
+        # the texts of a CANCEL say "cancelled" whatever status the caller stored
+        event = dataclasses.replace(event, status=Status.CANCELLED)
     zone = ZoneInfo(event.tz)
     vevent = icalendar.Event()
     vevent.add("uid", event.uid)
@@ -181,8 +185,7 @@ def _vevent(
     place = location_text(event)
     if place:
         vevent.add("location", _text(place))
-    status = Status.CANCELLED if method == "CANCEL" else event.status
-    vevent.add("status", status.value)
+    vevent.add("status", event.status.value)
     vevent.add("transp", "OPAQUE")
     vevent.add("organizer", _address(event.organizer.email, event.organizer.name))
     if method != "PUBLISH":  # RFC 5546 §3.2.1: no ATTENDEE in PUBLISH

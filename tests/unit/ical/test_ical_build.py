@@ -398,3 +398,12 @@ def test_escaping_organizer_name_is_quoted():
     organizer = ORGANIZER.__class__('Orga; "RDV", Lyon', ORGANIZER.email)
     event = _events(build_request(meeting(organizer=organizer), now=NOW))[0]
     assert event["ORGANIZER"].params["CN"] == "Orga; 'RDV', Lyon"
+
+
+def test_cancel_of_event_stored_confirmed_still_says_cancelled():
+    data = build_cancel(meeting(sequence=1), last_sent_sequence=0, now=NOW)
+    event = _events(data)[0]
+    assert (str(event["STATUS"]), str(event["SUMMARY"])) == (
+        "CANCELLED",
+        f"Annulé{NBSP}: Rendez-vous{NBSP}: Ville de Lyon ↔ Dupont & Fils",
+    )
