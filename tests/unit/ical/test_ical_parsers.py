@@ -222,3 +222,28 @@ def test_icaljs_reads_feed_properties_and_alarm(icaljs, files):
     )
     assert {tuple(e["alarms"]) for e in answer["events"]} == {("-PT15M",)}
     assert all(e["attendees"] == [] for e in answer["events"])
+
+
+def _without_vtimezone(data: bytes) -> str:
+    text = data.decode()
+    start = text.index("BEGIN:VTIMEZONE")
+    end = text.index("END:VTIMEZONE\r\n") + len("END:VTIMEZONE\r\n")
+    return text[:start] + text[end:]
+
+
+def test_parsers_report_a_zone_not_from_the_file_when_vtimezone_is_missing(parser):
+    # The zone_from_file flag the other tests rely on is false when the block is absent.
+    data = _without_vtimezone(build_request(meeting(), now=NOW))
+    event = parser({"files": [data]}, "Asia/Tokyo")["files"][0]["events"][0]
+    assert event["zone_from_file"] is False
+
+
+def test_icaljs_without_vtimezone_reads_floating_time_hours_off(icaljs):
+    # Why every file carries its VTIMEZONE: Thunderbird's parser then reads 10:00 as floating.
+    m = meeting()
+    data = _without_vtimezone(build_request(m, now=NOW))
+    event = icaljs({"files": [data]}, "Asia/Tokyo")["files"][0]["events"][0]
+    assert (event["start_tzid"], event["start"]) == (
+        "floating",
+        _unix(m.start_utc + timedelta(hours=2)),
+    )
