@@ -59,6 +59,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", nargs="*", default=None, help="instance names to run")
+    ap.add_argument("--options", type=json.loads, default=None,
+                    help="extra CP-SAT parameters / model_* switches as JSON")
     ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     args = ap.parse_args()
     optima = published_optima(args.b2b_dir / "README.md")
@@ -71,7 +73,8 @@ def main() -> int:
             continue
         inst = _load(path)
         t = time.monotonic()
-        r = solve(inst, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+        r = solve(inst, time_limit=args.time_limit, workers=args.workers, seed=args.seed,
+                  options=args.options)
         wall = time.monotonic() - t
         breaks = r.objective.breaks if r.objective else None
         row = {
