@@ -55,6 +55,9 @@ def _check(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     result = load_result(args.result)
     report = validate(instance, result)
+    if result.instance and instance.name and result.instance != instance.name:
+        print(f"warning: the result is for instance {result.instance!r}, "
+              f"not {instance.name!r}")
     for v in report.violations:
         print(f"violation {v.rule}: {v.message}")
     obj = report.objective

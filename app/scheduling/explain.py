@@ -221,7 +221,7 @@ def fill_reasons(instance: Instance, result: Result, *, overwrite: bool = False)
     """`result` with every empty unscheduled reason (all, with `overwrite`) explained."""
     reasons = explain(instance, result)
     unscheduled = tuple(
-        Unscheduled(u.id, reasons[u.id].message())
+        Unscheduled(u.id, reasons[u.id].message(), reasons[u.id].code, reasons[u.id].params)
         if (overwrite or not u.reason) and u.id in reasons else u
         for u in result.unscheduled)
     return Result(instance=result.instance, status=result.status, meetings=result.meetings,
@@ -255,7 +255,8 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
             seen.add(mid)
             must.append(mid)
             stack.extend(reversed(meetings[mid].after))
-    must.sort(key=lambda mid: list(meetings).index(mid))
+    position = {mid: i for i, mid in enumerate(meetings)}
+    must.sort(key=position.__getitem__)
 
     # -- workshops alone
     member_at: dict[tuple[str, str], str] = {}

@@ -119,3 +119,19 @@ def test_cli_solve_with_previous_reports_changed_meetings(tmp_path: Path) -> Non
     out = json.loads(proc.stdout)
     assert out["stats"]["changed_meetings"] == 1
     assert out["stats"]["changed_meeting_ids"] == "m1"
+
+
+def test_cli_check_warns_when_result_is_for_another_instance(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    res = write(tmp_path / "r.json", {
+        "format": "entremise-result/1", "instance": "other", "status": "FEASIBLE",
+        "meetings": [{"id": "m1", "slot": "s1", "location": "T1"},
+                     {"id": "m2", "slot": "s1", "location": "T2"}],
+        "unscheduled": [], "objective": {"shortfall": 0, "weight": 2, "breaks": 0}})
+    proc = run("check", inst, res)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        "warning: the result is for instance 'other', not 'tiny'",
+        "objective: shortfall=0 weight=2 breaks=0",
+        "status: FEASIBLE; 0 violations",
+    ]

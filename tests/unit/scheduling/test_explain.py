@@ -142,8 +142,9 @@ def test_explain_infeasible_and_unknown_results() -> None:
 def test_fill_reasons_fills_only_empty_reasons() -> None:
     inst = instance(participants=people(c1={"unavailable": ["s1", "s2", "s3", "s4"]}))
     res = fill_reasons(inst, result({"m2": ("s1", "T1")}, unscheduled=("m1",)))
-    assert [(u.id, u.reason) for u in res.unscheduled] == [
-        ("m1", "b1 and c1 have no common free slot")]
+    assert [(u.id, u.reason, u.code, u.params) for u in res.unscheduled] == [
+        ("m1", "b1 and c1 have no common free slot", "no_common_free_slot",
+         (("participants", ("b1", "c1")),))]
 
 
 # --------------------------------------------------------------------------- diagnose
