@@ -24,6 +24,13 @@ def test_explain_no_common_free_slot_matches_contract_wording() -> None:
     assert reason.message() == "b1 and c1 have no common free slot"
 
 
+def test_explain_no_locations_at_all() -> None:
+    inst = instance(locations=[])
+    reasons = explain(inst, result({}, unscheduled=("m1", "m2")))
+    assert [r.message() for r in reasons.values()] == [
+        "the event has no location for one-to-one meetings"] * 2
+
+
 def test_explain_conflicting_pinned_locations() -> None:
     inst = instance(participants=people(b1={"location": "T1"}, c1={"location": "T2"}))
     reason = explain(inst, result({"m2": ("s1", "T1")}, unscheduled=("m1",)))["m1"]
