@@ -135,3 +135,13 @@ def test_cli_check_warns_when_result_is_for_another_instance(tmp_path: Path) -> 
         "objective: shortfall=0 weight=2 breaks=0",
         "status: FEASIBLE; 0 violations",
     ]
+
+
+def test_cli_solve_bad_previous_file_exits_two(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    prev = write(tmp_path / "prev.json", {"format": "entremise-result/1", "status": "OPTIMAL",
+                                          "meetings": [{"id": "m1", "slot": "s1"}],
+                                          "unscheduled": [], "objective": {}})
+    proc = run("solve", inst, "--previous", prev)
+    assert proc.returncode == 2
+    assert proc.stderr == f"{prev}: meetings[0].location: missing required key\n"

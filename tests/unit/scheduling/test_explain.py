@@ -5,8 +5,7 @@ from __future__ import annotations
 from app.scheduling.explain import Reason, diagnose_infeasible, explain, fill_reasons
 from app.scheduling.types import Status
 
-from .builders import instance, meetings
-from .test_validate import result
+from .builders import instance, meetings, result
 
 FOUR = [{"id": "b1"}, {"id": "b2"}, {"id": "c1"}, {"id": "c2"}]
 
