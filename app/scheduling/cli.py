@@ -79,3 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InstanceError as exc:  # also ResultError: one line, file: path: problem
         print(exc, file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. the -o file cannot be written
+        print(f"{exc.filename}: cannot write file ({exc.strerror or exc})", file=sys.stderr)
+        return 2

@@ -145,3 +145,18 @@ def test_cli_solve_bad_previous_file_exits_two(tmp_path: Path) -> None:
     proc = run("solve", inst, "--previous", prev)
     assert proc.returncode == 2
     assert proc.stderr == f"{prev}: meetings[0].location: missing required key\n"
+
+
+def test_cli_solve_unwritable_output_exits_two(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    target = tmp_path / "missing-dir" / "out.json"
+    proc = run("solve", inst, "--time-limit", "2", "-o", target)
+    assert proc.returncode == 2
+    assert proc.stderr == f"{target}: cannot write file (No such file or directory)\n"
+
+
+def test_validate_module_does_not_load_ortools() -> None:
+    code = "import sys, app.scheduling.validate; print('ortools' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.stdout == "False\n"
