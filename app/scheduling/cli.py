@@ -15,7 +15,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.scheduling.engine import schedule
 from app.scheduling.io import InstanceError, dump_result, load_instance, load_result
 from app.scheduling.validate import validate
 
@@ -43,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 def _solve(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     previous = load_result(args.previous) if args.previous else None
+    # Imported here so that `check` and file errors never pay for loading OR-Tools.
+    from app.scheduling.engine import schedule
+
     result = schedule(instance, time_limit=args.time_limit, workers=args.workers,
                       seed=args.seed, previous=previous)
     text = dump_result(result, args.output)
