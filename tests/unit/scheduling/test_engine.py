@@ -202,3 +202,18 @@ def test_schedule_optimal_result_matches_exhaustive_optimum(data: dict[str, obje
     else:
         assert res.status is Status.OPTIMAL
         assert res.objective == best
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(instance_data(max_meetings=3, max_slots=3, pins=True))
+def test_schedule_with_pinned_locations_matches_exhaustive_optimum(
+        data: dict[str, object]) -> None:
+    inst = parse_instance(data, "generated.json")
+    best = best_objective(inst)
+    res = schedule(inst, time_limit=2.0, workers=1, seed=0)
+    if best is None:
+        assert res.status is Status.INFEASIBLE
+    else:
+        assert res.status is Status.OPTIMAL
+        assert res.objective == best
