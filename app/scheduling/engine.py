@@ -71,12 +71,16 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
     if why is not None:
         result = _infeasible(instance, why, t0)
     else:
+        t_greedy = time.monotonic()
         baseline = greedy(instance)
+        greedy_s = round(time.monotonic() - t_greedy, 3)
         hint = {m.id: (m.slot, m.location) for m in baseline.meetings}
         remaining = max(0.1, time_limit - (time.monotonic() - t0))
         result = model.solve(instance, time_limit=remaining, workers=workers, seed=seed,
                              hint=hint, previous=previous)
         stats = dict(result.stats)
+        stats["precheck_s"] = round(t_greedy - t0, 3)
+        stats["greedy_s"] = greedy_s
         stats["greedy_status"] = baseline.status.value
         if baseline.objective is not None:
             stats["greedy_weight"] = baseline.objective.weight
