@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from builders import instance, meeting, people, slots, tables, workshop
-from checks import violations
+from model_builders import instance, meeting, people, slots, tables, workshop
+from model_checks import violations
 
 from app.scheduling.model import solve
 from app.scheduling.types import Instance, Objective, Participant, Result, Status

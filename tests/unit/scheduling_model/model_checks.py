@@ -1,7 +1,6 @@
 """Hard-rule checks of a result, independent of the CP-SAT model (tests only).
 
-When app.scheduling.validate (the project's validator) is available, it is
-run as well.
+The project's validator (app.scheduling.validate) is run as well.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from collections import defaultdict
 
 from app.scheduling.model import breaks_of, evaluate
 from app.scheduling.types import Instance, Result, Status
+from app.scheduling.validate import validate
 
 
 def violations(inst: Instance, res: Result) -> list[str]:
@@ -86,9 +86,9 @@ def violations(inst: Instance, res: Result) -> list[str]:
 
 
 def _project_validator(inst: Instance, res: Result) -> list[str]:
-    try:
-        from app.scheduling import validate  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    report = validate.validate(inst, res)
-    return [str(v) for v in getattr(report, "violations", report)]
+    """The project's validator (app.scheduling.validate) must agree."""
+    report = validate(inst, res)
+    out = [str(v) for v in report.violations]
+    if res.objective is not None and report.objective != res.objective:
+        out.append(f"validator objective {report.objective} != {res.objective}")
+    return out
