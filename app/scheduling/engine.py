@@ -72,7 +72,7 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         result = _infeasible(instance, why, t0)
     else:
         t_greedy = time.monotonic()
-        baseline = greedy(instance)
+        baseline = greedy(instance, repair_spread=True)
         greedy_s = round(time.monotonic() - t_greedy, 3)
         hint = {m.id: (m.slot, m.location) for m in baseline.meetings}
         remaining = max(0.1, time_limit - (time.monotonic() - t0))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from app.scheduling.engine import SolverBug, changes_between, lock_meetings, reoptimize, schedule
 from app.scheduling.io import load_instance, load_result, parse_instance
-from app.scheduling.types import Objective, Participant, Status
+from app.scheduling.types import Instance, Objective, Participant, Status
 from app.scheduling.validate import validate
 
 from .bruteforce import best_objective
@@ -86,6 +86,26 @@ def test_schedule_raises_solver_bug_on_invalid_model_result(
     assert str(info.value) == ("FEASIBLE result breaks hard rules: location T1 holds 2 "
                                "activities in slot s1: meeting m1, meeting m2")
     assert [v.rule for v in info.value.violations] == ["location_conflict"]
+
+
+def test_schedule_falls_back_to_valid_greedy_when_model_finds_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.scheduling import engine
+    from app.scheduling.types import Result, Unscheduled
+
+    def nothing(inst: Instance, **kwargs: object) -> Result:
+        return Result(instance=inst.name, status=Status.UNKNOWN,
+                      unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
+                      reason="no schedule found within the time limit")
+
+    monkeypatch.setattr(engine.model, "solve", nothing)
+    inst = instance()
+    res = schedule(inst, **FAST)
+    assert res.status is Status.FEASIBLE
+    assert res.stats["solver"] == "greedy (model found no schedule in time)"
+    assert res.reason is None
+    assert validate(inst, res).ok
+    assert res.objective == Objective(shortfall=0, weight=2, breaks=0)
 
 
 def test_reoptimize_after_unavailability_reports_the_moved_meetings() -> None:
