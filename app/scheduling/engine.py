@@ -16,6 +16,7 @@ is never returned silently.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
 from app.scheduling import model
@@ -124,7 +125,8 @@ def reoptimize(instance: Instance, previous: Result, *, time_limit: float = 10.0
                     previous=previous)
 
 
-def lock_meetings(instance: Instance, previous: Result, meeting_ids: list[str] | None = None,
+def lock_meetings(instance: Instance, previous: Result,
+                  meeting_ids: Collection[str] | None = None,
                   *, require: bool = True) -> Instance:
     """`instance` with the given meetings (default: all) fixed where `previous` holds them.
 
