@@ -1,0 +1,145 @@
+"""Orchestration of a solve, used by the command line and the web app.
+
+`schedule` runs, in order: the infeasibility pre-check (`diagnose_infeasible`,
+which answers INFEASIBLE at once with a named cause), the greedy (whose
+schedule is the CP-SAT model's first hint and the fallback if the model finds
+nothing in time), the CP-SAT model (`model.solve`), the explanations of
+unscheduled meetings, and finally the validator. A result that breaks a hard
+rule, or whose objective differs from the validator's, raises `SolverBug`: it
+is never returned silently.
+
+`reoptimize` is `schedule` against a previous result (minimal change), and
+`lock_meetings` fixes chosen meetings of a previous result into an instance
+(the contract expresses locked meetings as fixed slot and location).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from dataclasses import replace
+
+from app.scheduling import model
+from app.scheduling.explain import diagnose_infeasible, fill_reasons
+from app.scheduling.greedy import greedy
+from app.scheduling.types import Instance, Result, Status, Unscheduled
+from app.scheduling.validate import Violation, validate
+
+__all__ = ["SolverBug", "changes_between", "lock_meetings", "reoptimize", "schedule"]
+
+
+class SolverBug(RuntimeError):
+    """The engine produced a result that the validator rejects (a bug, never user error)."""
+
+    def __init__(self, message: str, violations: tuple[Violation, ...] = ()) -> None:
+        self.violations = violations
+        details = "; ".join(v.message for v in violations[:5])
+        super().__init__(f"{message}: {details}" if details else message)
+
+
+def _infeasible(instance: Instance, why: str, t0: float) -> Result:
+    """The INFEASIBLE result of the pre-check: no schedule, every meeting unscheduled."""
+    return Result(
+        instance=instance.name, status=Status.INFEASIBLE,
+        unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings),
+        reason=why, wall_time_s=round(time.monotonic() - t0, 3),
+        stats={"solver": "pre-check"})
+
+
+def changes_between(instance: Instance, previous: Result, result: Result) -> list[str]:
+    """Meetings of `instance` whose placement differs between `previous` and `result`.
+
+    A meeting counts when it is scheduled in exactly one of the two results,
+    or in both with a different slot or location. Meetings that no longer
+    exist in `instance` (cancelled) do not count. Instance order.
+    """
+    before = {m.id: (m.slot, m.location) for m in previous.meetings}
+    now = {m.id: (m.slot, m.location) for m in result.meetings}
+    return [m.id for m in instance.meetings if before.get(m.id) != now.get(m.id)]
+
+
+def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0,
+             previous: Result | None = None) -> Result:
+    """The best schedule found within about `time_limit` seconds, validated and explained.
+
+    With `previous`, the solver keeps the objective levels and then minimises
+    the number of changed meetings; `stats` then holds `changed_meetings` and
+    `changed_meeting_ids` (comma-separated). Raises `SolverBug` if the result
+    fails the validator.
+    """
+    t0 = time.monotonic()
+    why = diagnose_infeasible(instance)
+    if why is not None:
+        result = _infeasible(instance, why, t0)
+    else:
+        t_greedy = time.monotonic()
+        baseline = greedy(instance, repair_spread=True)
+        greedy_s = round(time.monotonic() - t_greedy, 3)
+        hint = {m.id: (m.slot, m.location) for m in baseline.meetings}
+        remaining = max(0.1, time_limit - (time.monotonic() - t0))
+        result = model.solve(instance, time_limit=remaining, workers=workers, seed=seed,
+                             hint=hint, previous=previous)
+        stats = dict(result.stats)
+        stats["precheck_s"] = round(t_greedy - t0, 3)
+        stats["greedy_s"] = greedy_s
+        stats["greedy_status"] = baseline.status.value
+        if baseline.objective is not None:
+            stats["greedy_weight"] = baseline.objective.weight
+            stats["greedy_breaks"] = baseline.objective.breaks
+        stats["greedy_required_unplaced"] = baseline.stats.get("required_unplaced", 0)
+        if result.status is Status.UNKNOWN and baseline.status is Status.FEASIBLE:
+            # The model found nothing in time, but the greedy's schedule is valid: return it.
+            stats["solver"] = "greedy (model found no schedule in time)"
+            result = replace(baseline, bound=result.bound, reason=None)
+        result = replace(result, stats=stats)
+    return _finish(instance, result, previous, t0)
+
+
+def _finish(instance: Instance, result: Result, previous: Result | None, t0: float) -> Result:
+    """Explain, validate, fill the objective and the change figures."""
+    result = fill_reasons(instance, result)
+    report = validate(instance, result)
+    if not report.ok:
+        raise SolverBug(f"{result.status.value} result breaks hard rules", report.violations)
+    if result.objective is not None and result.objective != report.objective:
+        raise SolverBug(f"result objective {result.objective} differs from the validator's "
+                        f"{report.objective}")
+    stats = dict(result.stats)
+    if previous is not None:
+        changed = changes_between(instance, previous, result)
+        stats["changed_meetings"] = len(changed)
+        stats["changed_meeting_ids"] = ",".join(changed)
+    return replace(result, objective=report.objective, stats=stats,
+                   wall_time_s=round(time.monotonic() - t0, 3))
+
+
+def reoptimize(instance: Instance, previous: Result, *, time_limit: float = 10.0,
+               workers: int = 2, seed: int = 0) -> Result:
+    """Re-solve after a late change, moving as few meetings of `previous` as possible.
+
+    Lock the meetings that must not move first (`lock_meetings`); the result's
+    `stats["changed_meetings"]` counts the meetings that moved, appeared or
+    disappeared, and `stats["changed_meeting_ids"]` names them.
+    """
+    return schedule(instance, time_limit=time_limit, workers=workers, seed=seed,
+                    previous=previous)
+
+
+def lock_meetings(instance: Instance, previous: Result,
+                  meeting_ids: Collection[str] | None = None,
+                  *, require: bool = True) -> Instance:
+    """`instance` with the given meetings (default: all) fixed where `previous` holds them.
+
+    Locked meetings get the slot and location they have in `previous`; with
+    `require` they also become required, so they are kept (or the instance is
+    reported INFEASIBLE, naming the conflict). Ids not scheduled in `previous`
+    are left unchanged.
+    """
+    placed = {m.id: m for m in previous.meetings}
+    wanted = set(placed) if meeting_ids is None else set(meeting_ids)
+    meetings = tuple(
+        replace(m, slot=placed[m.id].slot, location=placed[m.id].location,
+                required=m.required or require)
+        if m.id in wanted and m.id in placed else m
+        for m in instance.meetings)
+    return replace(instance, meetings=meetings)

@@ -1,0 +1,857 @@
+"""CP-SAT model of the scheduling contract and its lexicographic, staged solve.
+
+The model decides *when* each meeting is held (one Boolean per feasible
+(meeting, slot) pair) and which workshop candidates are placed; *where* is
+decided afterwards by `tables.assign_tables`, one bipartite matching per slot.
+Deciding tables afterwards is exact (see `add_location_capacity`) and removes
+the symmetry between interchangeable tables from the search.
+
+The objective is lexicographic (shortfall, then weight, then breaks, then, when
+re-optimising, changes). Each level is one CP-SAT solve of the same model: the
+level's optimum (or best value, when not proved) is added as a constraint and
+the whole solution is passed as a complete hint to the next level.
+
+docs/MODEL-solver.md states the model in mathematics.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from app.scheduling.bounds import lp_upper_bounds
+from app.scheduling.tables import assign_tables
+from app.scheduling.types import (
+    Bound,
+    Instance,
+    Meeting,
+    Objective,
+    Result,
+    ScheduledMeeting,
+    Status,
+    Unscheduled,
+    WorkshopPlacement,
+)
+
+# A literal of the model, or a constant 0/1 known before solving.
+Lit = cp_model.IntVar | int
+LinearExpr = cp_model.LinearExprT
+
+# Share of the remaining time given to each stage (a stage that ends early
+# leaves its time to the next). Breaks and weight are the hard levels.
+_STAGE_SHARE = {"shortfall": 1.0, "weight": 3.0, "breaks": 3.0, "changes": 1.5}
+
+
+@dataclass
+class _Stage:
+    name: str
+    status: str = "SKIPPED"
+    value: int = 0
+    bound: int | None = None
+    time_s: float = 0.0
+    time_to_best_s: float = 0.0  # since the start of solve()
+    proved: bool = True
+
+
+@dataclass
+class SchedulingModel:
+    """Variables and constraints of one instance; `build()` adds every rule.
+
+    Variables are created only for feasible combinations: `x[m, s]` exists only
+    if meeting `m` may be held in slot `s` (session, fixed slot, availability,
+    workshop membership, location blocked by a workshop).
+    """
+
+    instance: Instance
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    slot_index: dict[str, int] = field(default_factory=dict)
+    days: list[list[int]] = field(default_factory=list)
+    domain: dict[str, list[int]] = field(default_factory=dict)
+    eff_location: dict[str, str | None] = field(default_factory=dict)
+    x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    scheduled: dict[str, LinearExpr] = field(default_factory=dict)
+    busy: dict[tuple[str, int], Lit] = field(default_factory=dict)
+    member_slots: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    blocked_locations: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    shortfall: LinearExpr = 0
+    weight: LinearExpr = 0
+    breaks: LinearExpr = 0
+    breaks_of: dict[str, LinearExpr] = field(default_factory=dict)
+    has_shortfall: bool = False
+    has_weight: bool = False
+    has_breaks: bool = False
+    infeasible_reasons: list[str] = field(default_factory=list)
+    sure_active: set[tuple[str, int]] = field(default_factory=set)  # (participant, day index)
+    # Modelling switches (benchmarks measure them; defaults are the best measured).
+    block_starts: bool = False  # measured worse than the prefix encoding with core search
+    long_span_clauses: bool = True
+    redundant_counts: bool = True
+    meetings_by_id: dict[str, Meeting] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ data
+    def _prepare(self) -> None:
+        inst = self.instance
+        self.meetings_by_id = {m.id: m for m in inst.meetings}
+        self.slot_index = {s.id: i for i, s in enumerate(inst.slots)}
+        by_day: dict[str, list[int]] = {}
+        for i, sl in enumerate(inst.slots):
+            by_day.setdefault(sl.day, []).append(i)
+        self.days = list(by_day.values())
+        location_ids = {loc.id for loc in inst.locations}
+        for w in inst.workshops:
+            for sid in w.slots:
+                s = self.slot_index[sid]
+                for p in w.members:
+                    if s in self.member_slots[p]:
+                        self.infeasible_reasons.append(
+                            f"{p} is a member of two workshops in slot {sid}")
+                    self.member_slots[p].add(s)
+                if w.location is not None and w.location in location_ids:
+                    if w.location in self.blocked_locations[s]:
+                        self.infeasible_reasons.append(
+                            f"two workshops use {w.location} in slot {sid}")
+                    self.blocked_locations[s].add(w.location)
+        participants = {p.id: p for p in inst.participants}
+        for w in inst.workshops:
+            for p in w.members:
+                bad = [sid for sid in w.slots if sid in participants[p].unavailable]
+                if bad:
+                    self.infeasible_reasons.append(
+                        f"{p}, member of workshop {w.id}, is unavailable in slot {bad[0]}")
+        for m in inst.meetings:
+            pinned = {participants[p].location for p in m.participants} - {None}
+            if m.location is not None:
+                pinned.add(m.location)
+            self.eff_location[m.id] = next(iter(pinned)) if len(pinned) == 1 else None
+            if len(pinned) > 1:
+                self.domain[m.id] = []  # two different pinned locations: never schedulable
+                continue
+            loc = self.eff_location[m.id]
+            dom = []
+            for t, slot in enumerate(inst.slots):
+                if m.slot is not None and slot.id != m.slot:
+                    continue
+                if m.session is not None and slot.session != m.session:
+                    continue
+                if any(slot.id in participants[p].unavailable or t in self.member_slots[p]
+                       for p in m.participants):
+                    continue
+                if loc is not None and loc in self.blocked_locations[t]:
+                    continue
+                if len(inst.locations) - len(self.blocked_locations[t]) <= 0:
+                    continue
+                dom.append(t)
+            self.domain[m.id] = dom
+
+    # ------------------------------------------------------------- variables
+    def add_meeting_variables(self) -> None:
+        """x[m, s] for every feasible pair; each meeting in at most one slot."""
+        for m in self.instance.meetings:
+            lits = []
+            for s in self.domain[m.id]:
+                v = self.model.new_bool_var(f"x[{m.id},{s}]")
+                self.x[m.id, s] = v
+                lits.append(v)
+            self.model.add_at_most_one(lits)
+            self.scheduled[m.id] = sum(lits) if lits else 0
+
+    def add_required(self) -> None:
+        """A required meeting is held exactly once."""
+        for m in self.instance.meetings:
+            if m.required:
+                lits = [self.x[m.id, s] for s in self.domain[m.id]]
+                if not lits:
+                    self.infeasible_reasons.append(
+                        f"required meeting {m.id} has no possible slot")
+                self.model.add_exactly_one(lits) if lits else self.model.add_bool_or([])
+
+    def add_workshop_candidates(self) -> None:
+        """y[w, c] for every candidate who is free in all the workshop's slots."""
+        participants = {p.id: p for p in self.instance.participants}
+        for w in self.instance.workshops:
+            slots = [self.slot_index[sid] for sid in w.slots]
+            for c in w.candidates:
+                p = participants[c.participant]
+                if c.participant in w.members or (w.id, c.participant) in self.y:
+                    continue
+                if any(self.instance.slots[s].id in p.unavailable or s in self.member_slots[p.id]
+                       for s in slots):
+                    continue
+                self.y[w.id, c.participant] = self.model.new_bool_var(f"y[{w.id},{p.id}]")
+
+    def add_workshop_sizes(self) -> None:
+        """Size of a workshop = members + placed candidates, within [min_size, max_size]."""
+        for w in self.instance.workshops:
+            placed = [v for (wid, _), v in self.y.items() if wid == w.id]
+            size = len(w.members) + sum(placed)
+            if w.min_size > len(w.members) + len(placed) or (
+                    w.max_size is not None and w.max_size < len(w.members)):
+                self.infeasible_reasons.append(f"workshop {w.id} cannot reach its size bounds")
+            self.model.add(size >= w.min_size)
+            if w.max_size is not None:
+                self.model.add(size <= w.max_size)
+
+    def add_participant_busy(self) -> None:
+        """busy[p, s] = 1 iff p holds a meeting or attends a workshop in s (at most one)."""
+        items: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (mid, s), v in self.x.items():
+            for p in self.meetings_by_id[mid].participants:
+                items[p, s].append(v)
+        for w in self.instance.workshops:
+            for sid in w.slots:
+                s = self.slot_index[sid]
+                for (wid, p), v in self.y.items():
+                    if wid == w.id:
+                        items[p, s].append(v)
+        for part in self.instance.participants:
+            pid = part.id
+            for t in range(len(self.instance.slots)):
+                if t in self.member_slots[pid]:
+                    self.busy[pid, t] = 1  # members always attend; meetings excluded by domain
+                    continue
+                lits = items.get((pid, t), [])
+                if not lits:
+                    self.busy[pid, t] = 0
+                elif len(lits) == 1:
+                    self.busy[pid, t] = lits[0]
+                else:
+                    b = self.model.new_bool_var(f"busy[{pid},{t}]")
+                    self.model.add(sum(lits) == b)  # also: one activity per slot
+                    self.busy[pid, t] = b
+
+    def add_redundant_counts(self) -> None:
+        """Redundant: busy slots of p = meetings held by p + workshop slots attended.
+
+        Implied by the per-slot definition of busy, but stated once per
+        participant it lets propagation and the LP see each participant's
+        total load (for all-required events, a constant).
+        """
+        per = self._meetings_of()
+        wslots = {w.id: len(w.slots) for w in self.instance.workshops}
+        for part in self.instance.participants:
+            lits = [b for t in range(len(self.instance.slots))
+                    if not isinstance(b := self.busy[part.id, t], int)]
+            if not lits:
+                continue
+            terms: list[LinearExpr] = [self.scheduled[m] for m in per[part.id]]
+            terms += [wslots[wid] * v for (wid, p), v in self.y.items() if p == part.id]
+            load = sum(terms)
+            # Member slots are constant-busy and excluded from lits and load alike.
+            self.model.add(sum(lits) == load)
+
+    def _find_sure_active(self) -> None:
+        """(participant, day) pairs where the participant surely has an activity."""
+        day_of = {t: d for d, day in enumerate(self.days) for t in day}
+        for m in self.instance.meetings:
+            dom_days = {day_of[t] for t in self.domain[m.id]}
+            if m.required and len(dom_days) == 1:
+                self.sure_active.update((p, next(iter(dom_days))) for p in m.participants)
+        for p, ts in self.member_slots.items():
+            self.sure_active.update((p, day_of[t]) for t in ts)
+
+    def add_max_meetings(self) -> None:
+        """A participant holds at most max_meetings meetings."""
+        per = self._meetings_of()
+        for p in self.instance.participants:
+            if p.max_meetings is not None:
+                self.model.add(sum(self.scheduled[m] for m in per[p.id]) <= p.max_meetings)
+
+    def add_min_meetings(self) -> None:
+        """shortfall_p = max(0, min_meetings - meetings held) (soft, level 1)."""
+        per = self._meetings_of()
+        terms = []
+        for p in self.instance.participants:
+            if p.min_meetings <= 0:
+                continue
+            held = sum(self.scheduled[m] for m in per[p.id])
+            sf = self.model.new_int_var(0, p.min_meetings, f"shortfall[{p.id}]")
+            self.model.add(sf >= p.min_meetings - held)
+            terms.append(sf)
+        self.has_shortfall = bool(terms)
+        self.shortfall = sum(terms)
+
+    def add_precedences(self) -> None:
+        """m after a: a is held in an earlier slot (and so is scheduled)."""
+        for m in self.instance.meetings:
+            for a in m.after:
+                for s in self.domain[m.id]:
+                    earlier = [self.x[a, t] for t in self.domain.get(a, []) if t < s]
+                    if earlier:
+                        self.model.add_bool_or(earlier).only_enforce_if(self.x[m.id, s])
+                    else:
+                        self.model.add(self.x[m.id, s] == 0)
+
+    def add_location_capacity(self) -> None:
+        """Per slot: at most one meeting per pinned/fixed location, at most #free tables in all.
+
+        This is exactly Hall's condition for the per-slot matching of meetings
+        to locations (a located meeting needs its one location, the others any
+        free one), so tables can be assigned after the slots without loss.
+        """
+        n_loc = len(self.instance.locations)
+        per_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        per_loc_slot: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (mid, s), v in self.x.items():
+            per_slot[s].append(v)
+            loc = self.eff_location[mid]
+            if loc is not None:
+                per_loc_slot[loc, s].append(v)
+        for s, lits in per_slot.items():
+            cap = n_loc - len(self.blocked_locations[s])
+            if len(lits) > cap:
+                self.model.add(sum(lits) <= cap)
+        for lits in per_loc_slot.values():
+            if len(lits) > 1:
+                self.model.add_at_most_one(lits)
+
+    def add_redundant_busy_per_slot(self) -> None:
+        """Redundant: busy participants per slot <= sum over the meetings of their size.
+
+        With two-person meetings this is "busy participants <= 2 x tables"; it
+        helps the LP relaxation tie busy literals to table capacity.
+        """
+        n_loc = len(self.instance.locations)
+        sizes = {m.id: len(m.participants) for m in self.instance.meetings}
+        if not sizes or any(v != 2 for v in sizes.values()) or self.instance.workshops:
+            return
+        for s in range(len(self.instance.slots)):
+            lits = [b for p in self.instance.participants
+                    if not isinstance(b := self.busy[p.id, s], int)]
+            cap = 2 * (n_loc - len(self.blocked_locations[s]))
+            if len(lits) > cap:
+                self.model.add(sum(lits) <= cap)
+
+    def add_breaks(self) -> None:
+        """breaks_p = number of idle runs between two busy slots of a day, exactly.
+
+        With seen_i = "busy somewhere before slot i-1 of the day" (a chained
+        prefix OR), a break ends at slot i iff busy_i and not busy_{i-1} and
+        seen_i. Counts are exact (reified both ways) because the spread rule
+        compares them between participants.
+        """
+        total = []
+        day_of = {t: d for d, day in enumerate(self.days) for t in day}
+        load = self._max_load(day_of)
+        for p in self.instance.participants:
+            per_p: list[LinearExpr] = []
+            for d, day in enumerate(self.days):
+                bs = [self.busy[p.id, s] for s in day]
+                if all(isinstance(b, int) for b in bs):
+                    runs = sum(1 for i, b in enumerate(bs) if b and (i == 0 or not bs[i - 1]))
+                    per_p.append(max(0, runs - 1))
+                    continue
+                if self.block_starts and (p.id, d) in self.sure_active:
+                    # Surely active that day: breaks = blocks - 1, with block-start
+                    # literals st_i = b_i and not b_{i-1}.
+                    brks = [self._and3(bs[i], _not(bs[i - 1]) if i else 1, 1)
+                            for i in range(len(bs))]
+                    self.model.add(sum(brks) >= 1)  # redundant: at least one block
+                    day_breaks: LinearExpr = sum(brks) - 1
+                else:
+                    brks = []
+                    seen: Lit = 0
+                    for i in range(1, len(bs)):
+                        if i >= 2:
+                            seen = self._or([seen, bs[i - 2]])
+                        brks.append(self._and3(bs[i], _not(bs[i - 1]), seen))
+                    day_breaks = sum(brks)
+                if self.long_span_clauses:
+                    self._add_long_span_clauses(bs, load[p.id, d], day_breaks)
+                per_p.append(day_breaks)
+            expr = sum(per_p)
+            self.breaks_of[p.id] = expr
+            total.append(expr)
+        self.breaks = sum(total)
+        self.has_breaks = any(not isinstance(e, int) for e in total)
+
+    def _max_load(self, day_of: Mapping[int, int]) -> dict[tuple[str, int], int]:
+        """Upper bound on the busy slots of each participant on each day."""
+        meetings: dict[tuple[str, int], int] = defaultdict(int)
+        for m in self.instance.meetings:
+            for d in {day_of[t] for t in self.domain[m.id]}:
+                for p in m.participants:
+                    meetings[p, d] += 1
+        extra: dict[tuple[str, int], int] = defaultdict(int)
+        for p, ts in self.member_slots.items():
+            for t in ts:
+                extra[p, day_of[t]] += 1
+        for w in self.instance.workshops:
+            for (wid, p) in self.y:
+                if wid == w.id:
+                    for sid in w.slots:
+                        extra[p, day_of[self.slot_index[sid]]] += 1
+        caps = {p.id: p.max_meetings for p in self.instance.participants}
+        out: dict[tuple[str, int], int] = {}
+        for part in self.instance.participants:
+            for d in range(len(self.days)):
+                n = meetings[part.id, d]
+                cap = caps[part.id]
+                out[part.id, d] = (n if cap is None else min(n, cap)) + extra[part.id, d]
+        return out
+
+    def _add_long_span_clauses(self, bs: Sequence[Lit], max_load: int,
+                               day_breaks: LinearExpr) -> None:
+        """Redundant (participant-centred view): a long span forces a break.
+
+        At most `max_load` busy slots in the day, so busy in slots i and j
+        with j - i >= max_load leaves an idle slot between them: one break at
+        least. One literal `gap` per participant-day, implied by each such
+        pair (a 3-literal clause) and forcing breaks >= 1.
+        """
+        pairs = [(i, j) for i in range(len(bs)) for j in range(i + max_load, len(bs))
+                 if not isinstance(bs[i], int) or bs[i]
+                 if not isinstance(bs[j], int) or bs[j]]
+        if not pairs or isinstance(day_breaks, int):
+            return
+        gap = self.model.new_bool_var("")
+        self.model.add(day_breaks >= 1).only_enforce_if(gap)
+        for i, j in pairs:
+            self.model.add_bool_or([gap, _not(bs[i]), _not(bs[j])])
+
+    def add_break_spread(self) -> None:
+        """max_break_spread: max_p breaks_p - min_p breaks_p <= d."""
+        d = self.instance.rules.max_break_spread
+        if d is None or not self.breaks_of:
+            return
+        n_slots = len(self.instance.slots)
+        hi = self.model.new_int_var(0, n_slots, "breaks_max")
+        lo = self.model.new_int_var(0, n_slots, "breaks_min")
+        for e in self.breaks_of.values():
+            self.model.add(hi >= e)
+            self.model.add(lo <= e)
+        self.model.add(hi - lo <= d)
+
+    def add_weight(self) -> None:
+        """weight = optional meetings held + placed candidates (level 2, maximised)."""
+        terms: list[LinearExpr] = []
+        for m in self.instance.meetings:
+            if not m.required and self.domain[m.id]:
+                terms.append(m.weight * self.scheduled[m.id])
+        cw = {(w.id, c.participant): c.weight for w in self.instance.workshops
+              for c in w.candidates}
+        for key, v in self.y.items():
+            terms.append(cw[key] * v)
+        self.has_weight = bool(terms)
+        self.weight = sum(terms)
+
+    def build(self) -> SchedulingModel:
+        """Create every variable and constraint; returns self."""
+        self._prepare()
+        self.add_meeting_variables()
+        self.add_required()
+        self.add_workshop_candidates()
+        self.add_workshop_sizes()
+        self.add_participant_busy()
+        self.add_max_meetings()
+        self.add_min_meetings()
+        self.add_precedences()
+        self.add_location_capacity()
+        self.add_redundant_busy_per_slot()
+        if self.redundant_counts:
+            self.add_redundant_counts()
+        self._find_sure_active()
+        self.add_breaks()
+        self.add_break_spread()
+        self.add_weight()
+        return self
+
+    # --------------------------------------------------------------- helpers
+    def _meetings_of(self) -> dict[str, list[str]]:
+        per: dict[str, list[str]] = defaultdict(list)
+        for m in self.instance.meetings:
+            for p in m.participants:
+                per[p].append(m.id)
+        return per
+
+    def _and3(self, a: Lit, b: Lit, c: Lit) -> Lit:
+        """Literal equal to a and b and c (constants folded)."""
+        if any(isinstance(v, int) and not v for v in (a, b, c)):
+            return 0
+        var = [v for v in (a, b, c) if not isinstance(v, int)]
+        if not var:
+            return 1
+        if len(var) == 1:
+            return var[0]
+        r = self.model.new_bool_var("")
+        for v in var:
+            self.model.add_implication(r, v)
+        self.model.add_bool_or([r, *(_not(v) for v in var)])
+        return r
+
+    def _or(self, lits: Sequence[Lit]) -> Lit:
+        """Literal equal to the disjunction of lits."""
+        if any(isinstance(v, int) and v for v in lits):
+            return 1
+        var = [v for v in lits if not isinstance(v, int)]
+        if not var:
+            return 0
+        if len(var) == 1:
+            return var[0]
+        o = self.model.new_bool_var("")
+        self.model.add_bool_or(var).only_enforce_if(o)
+        for v in var:
+            self.model.add_implication(v, o)
+        return o
+
+
+def _not(v: Lit) -> Lit:
+    """Negation of a literal or a 0/1 constant."""
+    if isinstance(v, int):
+        return 1 - v
+    return v.Not()  # type: ignore[return-value]  # a negated literal behaves as a Bool
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Records when each improving solution of a stage was found."""
+
+    def __init__(self, t0: float) -> None:
+        super().__init__()
+        self._t0 = t0
+        self.last_solution_at = 0.0
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        self.last_solution_at = time.monotonic() - self._t0
+
+
+def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
+    """Complete hint: one value for every variable of the model."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+
+
+def _make_solver(limit: float, workers: int, seed: int,
+                 options: Mapping[str, object] | None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.max_time_in_seconds = max(0.05, limit)
+    prm.num_workers = workers
+    prm.random_seed = seed
+    # Measured on the B2B set: the objectives are sums of literals (MaxSAT-like),
+    # where core-guided search proves bounds that the default LP worker never
+    # reaches; the second thread keeps CP-SAT's first-solution and LNS workers.
+    prm.subsolvers.extend(["core"])
+    for key, value in (options or {}).items():
+        if isinstance(value, list):
+            getattr(prm, key).extend(value)
+        else:
+            setattr(prm, key, value)
+    return solver
+
+
+def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
+                      seed: int, options: Mapping[str, object] | None,
+                      max_probes: int = 3) -> tuple[int, list[int] | None]:
+    """Prove small lower bounds: is there a schedule with expr <= k, k = 0, 1, ...?
+
+    Measured on the B2B set: "no schedule without breaks" is proved in under
+    a second by a plain feasibility solve, while the optimising search can
+    leave the bound at 0 for the whole time limit. Returns the proved lower
+    bound and, if a probe succeeded, its (then optimal) solution.
+    """
+    lb = 0
+    for k in range(max_probes):
+        probe = model.clone()
+        probe.clear_objective()  # type: ignore[no-untyped-call]
+        probe.add(expr <= k)
+        solver = _make_solver(min(0.1 * budget, 3.0), workers, seed, options)
+        status = solver.solve(probe)
+        if status == cp_model.INFEASIBLE:
+            lb = k + 1
+            continue
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return lb, list(solver.response_proto.solution)
+        break
+    return lb, None
+
+
+def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0,
+          hint: Mapping[str, tuple[str, str]] | None = None,
+          previous: Result | None = None,
+          options: Mapping[str, object] | None = None) -> Result:
+    """Solve `instance` lexicographically (shortfall, weight, breaks[, changes]).
+
+    `hint` maps meeting ids to (slot, location) of a known schedule (e.g. the
+    greedy's) used as the first stage's hint. `previous` turns on minimal-change
+    re-optimisation: the previous schedule is the hint, and a last stage
+    minimises the number of changed meetings (see `changed_meetings`).
+    `options` sets extra CP-SAT parameters (benchmarks). The result's
+    unscheduled meetings carry an empty reason (explain.py fills them).
+    """
+    t0 = time.monotonic()
+    deadline = t0 + time_limit
+    switches = {k[len("model_"):]: bool(v) for k, v in (options or {}).items()
+                if k.startswith("model_")}
+    probe_breaks = switches.pop("probe_breaks", True)
+    options = {k: v for k, v in (options or {}).items() if not k.startswith("model_")}
+    sm = SchedulingModel(instance, **switches).build()  # type: ignore[arg-type]
+    model = sm.model
+    stats: dict[str, float | int | str] = {
+        "build_s": round(time.monotonic() - t0, 3),
+        "variables": len(model.proto.variables),
+        "constraints": len(model.proto.constraints),
+        "workers": workers, "seed": seed, "time_limit_s": time_limit,
+    }
+    lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    stats["lp_weight_bound"] = "none" if lp.weight is None else lp.weight
+    stats["lp_meetings_bound"] = "none" if lp.meetings is None else lp.meetings
+
+    previous_slot: dict[str, str] = {}
+    previous_location: dict[str, str] = {}
+    if previous is not None:
+        previous_slot = {sm_.id: sm_.slot for sm_ in previous.meetings}
+        previous_location = {sm_.id: sm_.location for sm_ in previous.meetings}
+    start_slots = previous_slot or {k: v[0] for k, v in (hint or {}).items()}
+    if start_slots:
+        for (mid, s), v in sm.x.items():
+            model.add_hint(v, int(start_slots.get(mid) == instance.slots[s].id))
+
+    changes: LinearExpr = 0
+    if previous is not None:
+        changes = _changes_expr(sm, previous_slot)
+
+    plan: list[tuple[str, LinearExpr, bool]] = []  # (name, expression, maximise)
+    if sm.has_shortfall:
+        plan.append(("shortfall", sm.shortfall, False))
+    if sm.has_weight:
+        plan.append(("weight", sm.weight, True))
+    if sm.has_breaks:
+        plan.append(("breaks", sm.breaks, False))
+    if previous is not None and not isinstance(changes, int):
+        plan.append(("changes", changes, False))
+    if not plan:  # pure feasibility
+        plan.append(("feasibility", 0, False))
+
+    stages: list[_Stage] = []
+    solution: list[int] | None = None
+    solved_any = False
+    for i, (name, expr, maximise) in enumerate(plan):
+        remaining = deadline - time.monotonic()
+        shares = [_STAGE_SHARE.get(n, 1.0) for n, _, _ in plan[i:]]
+        budget = remaining * shares[0] / sum(shares)
+        stage = _Stage(name)
+        if solution is not None:
+            _set_hint(model, solution)
+        if maximise:
+            model.maximize(expr)
+        elif isinstance(expr, int):
+            model.clear_objective()  # type: ignore[no-untyped-call]
+        else:
+            model.minimize(expr)
+        ts = time.monotonic()
+        if name == "breaks" and probe_breaks:
+            lb, found = _probe_from_below(model, expr, budget, workers, seed, options)
+            stats["breaks_probe_lower_bound"] = lb
+            stats["breaks_probe_s"] = round(time.monotonic() - ts, 3)
+            if lb > 0:
+                model.add(expr >= lb)  # proved: every schedule has at least lb breaks
+            if found is not None:
+                _set_hint(model, found)  # optimal already; the solve below proves it
+            budget -= time.monotonic() - ts
+        solver = _make_solver(budget, workers, seed, options)
+        progress = _Progress(t0)
+        status = solver.solve(model, progress)
+        stage.time_s = round(time.monotonic() - ts, 3)
+        stage.status = solver.status_name(status)
+        stage.time_to_best_s = round(progress.last_solution_at, 3)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solution = list(solver.response_proto.solution)
+            solved_any = True
+            stage.value = round(solver.objective_value) if not isinstance(expr, int) else 0
+            stage.proved = status == cp_model.OPTIMAL
+            if not isinstance(expr, int):
+                raw = solver.best_objective_bound
+                stage.bound = int(raw // 1) if maximise else -int(-raw // 1)
+                # Fix this level for the next stages (its optimum, or its best value).
+                if stage.proved:
+                    model.add(expr == stage.value)
+                elif maximise:
+                    model.add(expr >= stage.value)
+                else:
+                    model.add(expr <= stage.value)
+        else:
+            stage.proved = status == cp_model.INFEASIBLE
+        stages.append(stage)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break  # infeasible, or no solution in time (later stages keep earlier solution)
+
+    for st in stages:
+        stats[f"{st.name}_status"] = st.status
+        stats[f"{st.name}_time_s"] = st.time_s
+        stats[f"{st.name}_time_to_best_s"] = st.time_to_best_s
+        if st.status in ("OPTIMAL", "FEASIBLE"):
+            stats[f"{st.name}_value"] = st.value
+        if st.bound is not None:
+            stats[f"{st.name}_bound"] = st.bound
+
+    if solution is None:
+        first = stages[0]
+        status_out = Status.INFEASIBLE if first.status == "INFEASIBLE" else Status.UNKNOWN
+        reason = "; ".join(sm.infeasible_reasons) or (
+            "no schedule satisfies the hard rules" if status_out is Status.INFEASIBLE
+            else "no schedule found within the time limit")
+        return Result(
+            instance=instance.name, status=status_out,
+            unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings),
+            bound=Bound(), wall_time_s=round(time.monotonic() - t0, 3), reason=reason,
+            stats=stats)
+
+    return _result_from(sm, solution, stages, solved_any, plan, previous_slot,
+                        previous_location, lp, t0, stats)
+
+
+def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:
+    """Number of meetings whose slot differs from `previous` (tables: see tables.py).
+
+    A meeting scheduled before counts 1 unless it keeps its slot; a meeting
+    not scheduled before (new, or unscheduled) counts 1 if it is scheduled now.
+    """
+    terms: list[LinearExpr] = []
+    for m in sm.instance.meetings:
+        old = previous_slot.get(m.id)
+        if old is None:
+            if sm.domain[m.id]:
+                terms.append(sm.scheduled[m.id])
+            continue
+        s = sm.slot_index.get(old)
+        if s is not None and (m.id, s) in sm.x:
+            terms.append(1 - sm.x[m.id, s])
+        else:
+            terms.append(1)
+    return sum(terms)
+
+
+def evaluate(instance: Instance, slot_of: Mapping[str, str],
+             placed: Mapping[str, Sequence[str]]) -> Objective:
+    """Objective levels of a schedule (slot of each held meeting, candidates placed).
+
+    Independent of the CP-SAT model: used to report the returned schedule's
+    values and, in tests, to cross-check the model's own objective.
+    """
+    held: dict[str, int] = defaultdict(int)
+    busy: dict[str, set[str]] = defaultdict(set)
+    weight = 0
+    for m in instance.meetings:
+        if m.id in slot_of:
+            for p in m.participants:
+                held[p] += 1
+                busy[p].add(slot_of[m.id])
+            if not m.required:
+                weight += m.weight
+    for w in instance.workshops:
+        cw = {c.participant: c.weight for c in w.candidates}
+        for p in w.members:
+            busy[p].update(w.slots)
+        for p in placed.get(w.id, ()):
+            busy[p].update(w.slots)
+            weight += cw.get(p, 0) if p not in w.members else 0
+    shortfall = sum(max(0, p.min_meetings - held[p.id]) for p in instance.participants)
+    return Objective(shortfall=shortfall, weight=weight,
+                     breaks=sum(breaks_of(instance, busy[p.id]) for p in instance.participants))
+
+
+def breaks_of(instance: Instance, busy_slots: set[str]) -> int:
+    """Number of idle runs between two busy slots of the same day."""
+    last_day: str | None = None
+    state = "before"  # before the first activity of the day / busy / idle after activity
+    count = 0
+    for slot in instance.slots:
+        if slot.day != last_day:
+            last_day, state = slot.day, "before"
+        if slot.id in busy_slots:
+            if state == "idle":
+                count += 1
+            state = "busy"
+        elif state == "busy":
+            state = "idle"
+    return count
+
+
+def _result_from(sm: SchedulingModel, solution: Sequence[int], stages: list[_Stage],
+                 solved_any: bool, plan: Sequence[tuple[str, LinearExpr, bool]],
+                 previous_slot: Mapping[str, str], previous_location: Mapping[str, str],
+                 lp: object, t0: float, stats: dict[str, float | int | str]) -> Result:
+    inst = sm.instance
+    slot_of = {mid: inst.slots[s].id for (mid, s), v in sm.x.items() if solution[v.index]}
+    placed: dict[str, list[str]] = defaultdict(list)
+    for (wid, p), v in sm.y.items():
+        if solution[v.index]:
+            placed[wid].append(p)
+    location_of = assign_tables(inst, slot_of, previous_location)
+    objective = evaluate(inst, slot_of, placed)
+
+    by_name = {st.name: st for st in stages}
+    levels = ("shortfall", "weight", "breaks")
+    planned = {name for name, _, _ in plan}
+    proved = {lv: (lv not in planned) or (lv in by_name and by_name[lv].proved
+                                          and by_name[lv].status == "OPTIMAL")
+              for lv in levels}
+    all_proved = all(proved.values())
+    sf = by_name.get("shortfall")
+    wt = by_name.get("weight")
+    br = by_name.get("breaks")
+    lp_weight = getattr(lp, "weight", None)
+    weight_bound: int | None
+    if wt is None:
+        weight_bound = objective.weight if "weight" not in planned else lp_weight
+    else:
+        weight_bound = lp_weight
+        if proved["shortfall"] and wt.bound is not None:
+            weight_bound = wt.bound if lp_weight is None else min(lp_weight, wt.bound)
+    breaks_bound: int | None
+    if "breaks" not in planned:
+        breaks_bound = objective.breaks
+    elif br is not None and br.bound is not None and proved["shortfall"] and proved["weight"]:
+        breaks_bound = br.bound
+    else:
+        breaks_bound = None
+    bound = Bound(
+        shortfall=(0 if "shortfall" not in planned else (sf.bound if sf else None)),
+        weight=weight_bound, breaks=breaks_bound)
+
+    meetings = tuple(ScheduledMeeting(m.id, slot_of[m.id], location_of[m.id])
+                     for m in inst.meetings if m.id in slot_of)
+    unscheduled = tuple(Unscheduled(m.id, "") for m in inst.meetings if m.id not in slot_of)
+    workshops = tuple(WorkshopPlacement(w.id, tuple(w.members) + tuple(placed.get(w.id, ())))
+                      for w in inst.workshops)
+    level_stages = [st for st in stages if st.name in levels]
+    stats["time_to_best_s"] = max((st.time_to_best_s for st in level_stages), default=0.0)
+    if all_proved:
+        stats["time_to_proof_s"] = round(sum(st.time_s for st in level_stages)
+                                         + float(stats["build_s"]), 3)
+    if previous_slot or previous_location:
+        stats["changed_meetings"] = changed_meetings(
+            inst, previous_slot, previous_location, slot_of, location_of)
+    return Result(
+        instance=inst.name,
+        status=Status.OPTIMAL if all_proved and solved_any else Status.FEASIBLE,
+        meetings=meetings, unscheduled=unscheduled, workshops=workshops,
+        objective=objective, bound=bound, wall_time_s=round(time.monotonic() - t0, 3),
+        stats=stats)
+
+
+def changed_meetings(instance: Instance, previous_slot: Mapping[str, str],
+                     previous_location: Mapping[str, str], slot_of: Mapping[str, str],
+                     location_of: Mapping[str, str]) -> int:
+    """Meetings of `instance` whose slot or location differs from the previous schedule.
+
+    Scheduled in exactly one of the two schedules counts as changed; held in
+    both counts when the slot or the location differs. Meetings of the
+    previous schedule that no longer exist (cancelled) are not counted.
+    """
+    n = 0
+    for m in instance.meetings:
+        before, now = m.id in previous_slot, m.id in slot_of
+        moved = before and now and (previous_slot[m.id] != slot_of[m.id]
+                                    or previous_location.get(m.id) != location_of[m.id])
+        if before != now or moved:
+            n += 1
+    return n
