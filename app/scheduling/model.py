@@ -43,7 +43,7 @@ LinearExpr = cp_model.LinearExprT
 
 # Share of the remaining time given to each stage (a stage that ends early
 # leaves its time to the next). Breaks and weight are the hard levels.
-_STAGE_SHARE = {"shortfall": 1.0, "weight": 3.0, "breaks": 3.0, "changes": 1.5}
+_STAGE_SHARE = {"shortfall": 1.0, "weight": 4.0, "breaks": 2.0, "changes": 1.5}
 
 
 @dataclass
@@ -149,6 +149,11 @@ class SchedulingModel:
             self.domain[m.id] = dom
 
     # ------------------------------------------------------------- variables
+    def add_structural_infeasibility(self) -> None:
+        """Rules broken whatever the schedule (found while preparing): no solution."""
+        if self.infeasible_reasons:
+            self.model.add_bool_or([])  # the empty clause
+
     def add_meeting_variables(self) -> None:
         """x[m, s] for every feasible pair; each meeting in at most one slot."""
         for m in self.instance.meetings:
@@ -442,6 +447,7 @@ class SchedulingModel:
     def build(self) -> SchedulingModel:
         """Create every variable and constraint; returns self."""
         self._prepare()
+        self.add_structural_infeasibility()
         self.add_meeting_variables()
         self.add_required()
         self.add_workshop_candidates()
@@ -529,7 +535,7 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
 
 
 def _make_solver(limit: float, workers: int, seed: int,
-                 options: Mapping[str, object] | None) -> cp_model.CpSolver:
+                 options: Mapping[str, object] | None, core: bool = True) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.max_time_in_seconds = max(0.05, limit)
@@ -538,13 +544,42 @@ def _make_solver(limit: float, workers: int, seed: int,
     # Measured on the B2B set: the objectives are sums of literals (MaxSAT-like),
     # where core-guided search proves bounds that the default LP worker never
     # reaches; the second thread keeps CP-SAT's first-solution and LNS workers.
-    prm.subsolvers.extend(["core"])
+    if core:
+        prm.subsolvers.extend(["core"])
     for key, value in (options or {}).items():
         if isinstance(value, list):
             getattr(prm, key).extend(value)
         else:
             setattr(prm, key, value)
     return solver
+
+
+def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str], limit: float,
+                   workers: int, seed: int) -> list[int] | None:
+    """A value for every variable from a schedule's slots (greedy or previous), or None.
+
+    CP-SAT only uses a partial hint as a guide, and on large events under load
+    it may not turn it into a first solution within the first stage's share.
+    Fixing the hinted slots (meetings whose hinted slot is no longer possible:
+    unscheduled if optional, free if required) and solving the rest (workshop
+    candidates, auxiliaries) is almost pure propagation, and yields a complete
+    hint that is also a valid schedule to fall back on.
+    """
+    probe = sm.model.clone()
+    probe.clear_objective()  # type: ignore[no-untyped-call]
+    for m in sm.instance.meetings:
+        sid = start_slots.get(m.id)
+        s = sm.slot_index.get(sid) if sid is not None else None
+        if s is not None and (m.id, s) in sm.x:
+            probe.add(sm.x[m.id, s] == 1)
+        elif not m.required:
+            for t in sm.domain[m.id]:
+                probe.add(sm.x[m.id, t] == 0)
+    solver = _make_solver(limit, workers, seed, None, core=False)
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
 
 
 def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
@@ -588,11 +623,19 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
-    switches = {k[len("model_"):]: bool(v) for k, v in (options or {}).items()
+    switches = {k[len("model_"):]: v for k, v in (options or {}).items()
                 if k.startswith("model_")}
-    probe_breaks = switches.pop("probe_breaks", True)
+    probe_breaks = bool(switches.pop("probe_breaks", True))
+    large_from = int(switches.pop("large_from", 20_000))  # type: ignore[call-overload]
+    # Core-guided search only where measured useful: breaks (sums of literals
+    # whose optimum is small). Weight and shortfall are left to LNS and the LP.
+    core_stages = {"weight": bool(switches.pop("core_weight", False)),
+                   "shortfall": bool(switches.pop("core_shortfall", False))}
     options = {k: v for k, v in (options or {}).items() if not k.startswith("model_")}
-    sm = SchedulingModel(instance, **switches).build()  # type: ignore[arg-type]
+    sm = SchedulingModel(
+        instance, block_starts=bool(switches.get("block_starts", False)),
+        long_span_clauses=bool(switches.get("long_span_clauses", True)),
+        redundant_counts=bool(switches.get("redundant_counts", True))).build()
     model = sm.model
     stats: dict[str, float | int | str] = {
         "build_s": round(time.monotonic() - t0, 3),
@@ -600,7 +643,14 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         "constraints": len(model.proto.constraints),
         "workers": workers, "seed": seed, "time_limit_s": time_limit,
     }
+    if len(model.proto.variables) >= large_from and options is not None:
+        # Measured on a 5,000-request event: presolve probing took ~10 s of every
+        # stage (each stage presolves again), leaving no time to search.
+        options = {"cp_model_probing_level": 0, **options}
+        stats["light_presolve"] = 1
+    tl = time.monotonic()
     lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    stats["lp_s"] = round(time.monotonic() - tl, 3)
     stats["lp_weight_bound"] = "none" if lp.weight is None else lp.weight
     stats["lp_meetings_bound"] = "none" if lp.meetings is None else lp.meetings
 
@@ -610,9 +660,17 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         previous_slot = {sm_.id: sm_.slot for sm_ in previous.meetings}
         previous_location = {sm_.id: sm_.location for sm_ in previous.meetings}
     start_slots = previous_slot or {k: v[0] for k, v in (hint or {}).items()}
+    # First hint: the given schedule, else "no optional meeting held" (feasible
+    # whenever required meetings and workshop minimums are, and a start for LNS).
+    for (mid, s), v in sm.x.items():
+        model.add_hint(v, int(start_slots.get(mid) == instance.slots[s].id))
+    solution: list[int] | None = None
     if start_slots:
-        for (mid, s), v in sm.x.items():
-            model.add_hint(v, int(start_slots.get(mid) == instance.slots[s].id))
+        tc = time.monotonic()
+        solution = _complete_hint(sm, start_slots, min(0.15 * time_limit,
+                                                       0.3 * (deadline - tc)), workers, seed)
+        stats["hint_completion_s"] = round(time.monotonic() - tc, 3)
+        stats["hint_completed"] = int(solution is not None)
 
     changes: LinearExpr = 0
     if previous is not None:
@@ -631,7 +689,6 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         plan.append(("feasibility", 0, False))
 
     stages: list[_Stage] = []
-    solution: list[int] | None = None
     solved_any = False
     for i, (name, expr, maximise) in enumerate(plan):
         remaining = deadline - time.monotonic()
@@ -656,9 +713,20 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
             if found is not None:
                 _set_hint(model, found)  # optimal already; the solve below proves it
             budget -= time.monotonic() - ts
-        solver = _make_solver(budget, workers, seed, options)
+        solver = _make_solver(budget, workers, seed, options,
+                              core=core_stages.get(name, True))
         progress = _Progress(t0)
         status = solver.solve(model, progress)
+        if status == cp_model.UNKNOWN and solution is None and deadline - time.monotonic() > 0.2:
+            # No schedule at all yet: spend what is left on a first one (large events
+            # under load can need more than the first stage's share to get started).
+            solver = _make_solver(deadline - time.monotonic(), workers, seed, options,
+                                  core=False)
+            solver.parameters.stop_after_first_solution = True
+            status = solver.solve(model, progress)
+            if status == cp_model.OPTIMAL:
+                status = cp_model.FEASIBLE  # optimal for "first solution" only
+            stats[f"{name}_first_solution_fallback"] = 1
         stage.time_s = round(time.monotonic() - ts, 3)
         stage.status = solver.status_name(status)
         stage.time_to_best_s = round(progress.last_solution_at, 3)
@@ -680,8 +748,9 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         else:
             stage.proved = status == cp_model.INFEASIBLE
         stages.append(stage)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break  # infeasible, or no solution in time (later stages keep earlier solution)
+        if status == cp_model.INFEASIBLE or solution is None:
+            break  # infeasible, or no schedule at all within the time limit
+        # UNKNOWN after an earlier stage: keep that stage's schedule and go on.
 
     for st in stages:
         stats[f"{st.name}_status"] = st.status
