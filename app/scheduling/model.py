@@ -16,6 +16,7 @@ docs/MODEL-solver.md states the model in mathematics.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from app.scheduling.bounds import lp_upper_bounds
+from app.scheduling.bounds import LpBounds, lp_upper_bounds
 from app.scheduling.tables import assign_tables
 from app.scheduling.types import (
     Bound,
@@ -554,32 +555,63 @@ def _make_solver(limit: float, workers: int, seed: int,
     return solver
 
 
-def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str], limit: float,
+def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str],
+                   placed: Mapping[str, Sequence[str]] | None, limit: float,
                    workers: int, seed: int) -> list[int] | None:
     """A value for every variable from a schedule's slots (greedy or previous), or None.
 
-    CP-SAT only uses a partial hint as a guide, and on large events under load
-    it may not turn it into a first solution within the first stage's share.
-    Fixing the hinted slots (meetings whose hinted slot is no longer possible:
-    unscheduled if optional, free if required) and solving the rest (workshop
-    candidates, auxiliaries) is almost pure propagation, and yields a complete
-    hint that is also a valid schedule to fall back on.
+    CP-SAT only uses a partial hint as a guide (and checks a complete one after
+    presolve, which takes seconds on large events), so a stage may end before
+    the hint is even loaded. Fixing the hinted slots (meetings whose hinted slot
+    is no longer possible: unscheduled if optional, free if required) and
+    solving the rest is almost pure propagation, and yields a complete hint that
+    is also a valid schedule to fall back on. Workshop candidates follow
+    `placed` when given, else the candidates' weight is maximised.
     """
-    probe = sm.model.clone()
-    probe.clear_objective()  # type: ignore[no-untyped-call]
-    for m in sm.instance.meetings:
-        sid = start_slots.get(m.id)
-        s = sm.slot_index.get(sid) if sid is not None else None
-        if s is not None and (m.id, s) in sm.x:
-            probe.add(sm.x[m.id, s] == 1)
-        elif not m.required:
-            for t in sm.domain[m.id]:
-                probe.add(sm.x[m.id, t] == 0)
-    solver = _make_solver(limit, workers, seed, None, core=False)
-    solver.parameters.stop_after_first_solution = True
-    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return list(solver.response_proto.solution)
-    return None
+    def attempt(fix_candidates: bool) -> list[int] | None:
+        probe = sm.model.clone()
+        probe.clear_objective()  # type: ignore[no-untyped-call]
+        for m in sm.instance.meetings:
+            sid = start_slots.get(m.id)
+            s = sm.slot_index.get(sid) if sid is not None else None
+            if s is not None and (m.id, s) in sm.x:
+                probe.add(sm.x[m.id, s] == 1)
+            elif not m.required:
+                for t in sm.domain[m.id]:
+                    probe.add(sm.x[m.id, t] == 0)
+        if fix_candidates and placed is not None:
+            for (wid, p), v in sm.y.items():
+                probe.add(v == int(p in placed.get(wid, ())))
+        elif sm.y:
+            probe.maximize(sm.weight)  # meetings are fixed: only candidates vary
+        solver = _make_solver(limit, workers, seed, None, core=False)
+        # Everything but the candidates is fixed: presolve would cost more than
+        # the search (seconds at 2,000 requests).
+        solver.parameters.cp_model_presolve = False
+        if not sm.y or (fix_candidates and placed is not None):
+            solver.parameters.stop_after_first_solution = True
+        if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return list(solver.response_proto.solution)
+        return None
+
+    return attempt(True) or (attempt(False) if placed is not None else None)
+
+
+def _stage_value(sm: SchedulingModel, values: Sequence[int], name: str,
+                 previous_slot: Mapping[str, str]) -> int:
+    """Value of a stage's objective on a complete solution, recomputed from the schedule."""
+    inst = sm.instance
+    slot_of = {mid: inst.slots[s].id for (mid, s), v in sm.x.items() if values[v.index]}
+    if name == "changes":
+        return sum(1 for m in inst.meetings
+                   if ((m.id in slot_of) if m.id not in previous_slot
+                       else slot_of.get(m.id) != previous_slot[m.id]))
+    placed: dict[str, list[str]] = defaultdict(list)
+    for (wid, p), v in sm.y.items():
+        if values[v.index]:
+            placed[wid].append(p)
+    objective = evaluate(inst, slot_of, placed)
+    return int(getattr(objective, name, 0))
 
 
 def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
@@ -649,7 +681,12 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         options = {"cp_model_probing_level": 0, **options}
         stats["light_presolve"] = 1
     tl = time.monotonic()
-    lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    if previous is None:
+        lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    else:
+        # Re-optimisation must answer in seconds: the LP (1.5 s at 2,000 requests)
+        # is skipped and no LP bound is reported (stats lp_* = "none").
+        lp = LpBounds(weight=None, meetings=None)
     stats["lp_s"] = round(time.monotonic() - tl, 3)
     stats["lp_weight_bound"] = "none" if lp.weight is None else lp.weight
     stats["lp_meetings_bound"] = "none" if lp.meetings is None else lp.meetings
@@ -667,11 +704,20 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     solution: list[int] | None = None
     if start_slots:
         tc = time.monotonic()
-        solution = _complete_hint(sm, start_slots, min(0.15 * time_limit,
+        placed_before = ({w.id: w.participants for w in previous.workshops}
+                         if previous is not None else None)
+        solution = _complete_hint(sm, start_slots, placed_before, min(0.15 * time_limit,
                                                        0.3 * (deadline - tc)), workers, seed)
         stats["hint_completion_s"] = round(time.monotonic() - tc, 3)
         stats["hint_completed"] = int(solution is not None)
 
+    targets: dict[str, int] = {}
+    if previous is not None and previous.objective is not None:
+        targets = {"shortfall": previous.objective.shortfall,
+                   "weight": previous.objective.weight, "breaks": previous.objective.breaks}
+        # Measured on a 2,000-request event: without presolve, the 5 s re-optimisation
+        # gets through every stage (with it, presolve alone ate most stages).
+        options = {"cp_model_presolve": False, **options}
     changes: LinearExpr = 0
     if previous is not None:
         changes = _changes_expr(sm, previous_slot)
@@ -695,16 +741,35 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         shares = [_STAGE_SHARE.get(n, 1.0) for n, _, _ in plan[i:]]
         budget = remaining * shares[0] / sum(shares)
         stage = _Stage(name)
+        target = targets.get(name)
+        goal: LinearExpr = expr
+        level: LinearExpr = expr
+        if target is not None and not isinstance(expr, int):
+            # Re-optimisation: reach the previous level where possible, no further
+            # (improving beyond it would only buy changes): optimise min(expr, T)
+            # for a maximised level, max(expr, T) for a minimised one.
+            capped = model.new_int_var(-(10**9), 10**9, f"capped_{name}")
+            model.add(capped <= expr if maximise else capped >= expr)
+            model.add(capped <= target if maximise else capped >= target)
+            level = capped
+            # Secondary term: among schedules reaching the level, prefer those close
+            # to the previous one (a level stage must not drift away for nothing).
+            n = len(sm.instance.meetings) + 1
+            near: LinearExpr = -changes if maximise else changes
+            goal = n * capped + near  # type: ignore[operator]
+            if solution is not None:
+                now = _stage_value(sm, solution, name, previous_slot)
+                solution = [*solution, min(now, target) if maximise else max(now, target)]
         if solution is not None:
             _set_hint(model, solution)
         if maximise:
-            model.maximize(expr)
-        elif isinstance(expr, int):
+            model.maximize(goal)
+        elif isinstance(goal, int):
             model.clear_objective()  # type: ignore[no-untyped-call]
         else:
-            model.minimize(expr)
+            model.minimize(goal)
         ts = time.monotonic()
-        if name == "breaks" and probe_breaks:
+        if name == "breaks" and probe_breaks and target is None:
             lb, found = _probe_from_below(model, expr, budget, workers, seed, options)
             stats["breaks_probe_lower_bound"] = lb
             stats["breaks_probe_s"] = round(time.monotonic() - ts, 3)
@@ -730,16 +795,31 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         stage.time_s = round(time.monotonic() - ts, 3)
         stage.status = solver.status_name(status)
         stage.time_to_best_s = round(progress.last_solution_at, 3)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        incoming = solution
+        solver_found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        stage.proved = status == cp_model.OPTIMAL
+        if solver_found:
             solution = list(solver.response_proto.solution)
             solved_any = True
-            stage.value = round(solver.objective_value) if not isinstance(expr, int) else 0
+            stage.value = int(solver.value(level)) if not isinstance(expr, int) else 0
             stage.proved = status == cp_model.OPTIMAL
+        if incoming is not None and not stage.proved and not isinstance(expr, int):
+            # A short stage may stop before CP-SAT has even loaded the hint (it is
+            # checked after presolve): never return worse than the incoming schedule.
+            before = _stage_value(sm, incoming, name, previous_slot)
+            if target is not None:
+                before = min(before, target) if maximise else max(before, target)
+            if solution is incoming or (before > stage.value if maximise
+                                        else before < stage.value):
+                solution, stage.value = incoming, before
+                status = cp_model.FEASIBLE
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not isinstance(expr, int):
                 raw = solver.best_objective_bound
-                stage.bound = int(raw // 1) if maximise else -int(-raw // 1)
+                if solver_found and math.isfinite(raw) and target is None:
+                    stage.bound = int(raw // 1) if maximise else -int(-raw // 1)
                 # Fix this level for the next stages (its optimum, or its best value).
-                if stage.proved:
+                if stage.proved and target is None:
                     model.add(expr == stage.value)
                 elif maximise:
                     model.add(expr >= stage.value)
