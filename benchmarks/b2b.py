@@ -33,7 +33,8 @@ def _greedy(instance: Instance) -> tuple[str, dict[str, tuple[str, str]]]:
     unplaced = g.stats.get("required_unplaced", 0)
     breaks = g.objective.breaks if g.objective is not None else "-"
     hint = {m.id: (m.slot, m.location) for m in g.meetings}
-    return f"{g.status} required_unplaced={unplaced} breaks={breaks}", hint
+    why = f" ({g.reason[:60]})" if g.reason else ""
+    return f"{g.status} required_unplaced={unplaced} breaks={breaks}{why}", hint
 
 
 def published_optima(readme: Path) -> dict[str, int]:

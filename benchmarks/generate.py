@@ -37,9 +37,11 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
              slots_per_day: int = 10, seed: int = 0) -> dict[str, Any]:
     """Build the instance as a JSON-ready dict."""
     rng = random.Random(seed)
-    n_part = participants or max(10, requests // 5)
+    n_part = participants or max(40, requests // 5)
     n_buyers = max(2, n_part // 5)
     n_comp = n_part - n_buyers
+    if requests > n_buyers * n_comp:
+        raise ValueError(f"{requests} requests need more than {n_part} participants")
     slots: list[dict[str, Any]] = []
     day_slots: list[list[str]] = []
     for d in range(days):
@@ -115,7 +117,9 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
     for w in range(max(1, n_part // 100)):
         ids = day_slots[w % days]
         k = rng.randrange(len(ids) - 1)
-        members = rng.sample(buyers, min(len(buyers), rng.randint(1, 2)))
+        free = [p["id"] for p in people[:n_buyers]
+                if not set(p["unavailable"]) & set(ids[k:k + 2])]
+        members = rng.sample(free, min(len(free), rng.randint(1, 2)))
         cands = rng.sample(companies, min(len(companies), rng.randint(10, 30)))
         workshops.append({"id": f"w{w + 1}", "name": f"Atelier {w + 1}",
                           "slots": ids[k:k + 2], "location": f"Salle {w + 1}",
@@ -132,7 +136,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, required=True)
     ap.add_argument("--participants", type=int, default=None,
-                    help="default: requests / 5 (1,000 participants for 5,000 requests)")
+                    help="default: max(40, requests / 5) (1,000 for 5,000 requests)")
     ap.add_argument("--days", type=int, choices=(1, 2), default=1)
     ap.add_argument("--slots-per-day", type=int, default=10, choices=range(8, 13),
                     metavar="8..12")

@@ -67,7 +67,7 @@ def main() -> int:
     print(f"changed meetings: {second.stats.get('changed_meetings')} "
           f"({second.stats.get('changed_meeting_ids')})")
     stage_keys = sorted(k for k in second.stats if k.split("_")[0] in
-                        ("shortfall", "weight", "breaks", "changes"))
+                        ("shortfall", "weight", "breaks", "changes", "hint", "lp", "build"))
     print("stages: " + ", ".join(f"{k}={second.stats[k]}" for k in stage_keys))
     return 0
 

@@ -6,7 +6,8 @@ Usage: python benchmarks/scale.py [--sizes 100 500 1000 2000 5000] [--time-limit
 Each size runs in a child process (so that its peak memory is measured alone,
 with os.wait4's rusage.ru_maxrss, i.e. getrusage(RUSAGE_CHILDREN) for that
 child). The child generates the event with benchmarks/generate.py
-(participants = requests / 5), solves it with the CP-SAT model, checks the
+(participants = max(40, requests / 5)), runs the greedy (its schedule is the
+first hint, as in engine.schedule; its time counts), solves with the CP-SAT model, checks the
 result with the project's validator and prints its figures as JSON.
 """
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(REPO))
 
 def child(requests: int, time_limit: float, workers: int, seed: int) -> None:
     """Generate, solve, validate one event; print one JSON line."""
+    from app.scheduling.greedy import greedy
     from app.scheduling.io import parse_instance
     from app.scheduling.model import solve
     from app.scheduling.validate import validate
@@ -33,9 +35,14 @@ def child(requests: int, time_limit: float, workers: int, seed: int) -> None:
 
     inst = parse_instance(generate(requests, seed=seed), f"generated-{requests}")
     t = time.monotonic()
-    res = solve(inst, time_limit=time_limit, workers=workers, seed=seed)
+    # As engine.schedule does: the greedy's schedule is the first hint (its time counts).
+    hint = {m.id: (m.slot, m.location) for m in greedy(inst).meetings}
+    res = solve(inst, time_limit=time_limit - (time.monotonic() - t), workers=workers,
+                seed=seed, hint=hint)
     wall = time.monotonic() - t
     report = validate(inst, res)
+    if not report.ok:
+        print("violations:", [str(v) for v in report.violations][:10], file=sys.stderr)
     obj = res.objective
     lp = res.stats.get("lp_weight_bound")
     out = {

@@ -16,6 +16,7 @@ docs/MODEL-solver.md states the model in mathematics.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from app.scheduling.bounds import lp_upper_bounds
+from app.scheduling.bounds import LpBounds, lp_upper_bounds
 from app.scheduling.tables import assign_tables
 from app.scheduling.types import (
     Bound,
@@ -43,7 +44,7 @@ LinearExpr = cp_model.LinearExprT
 
 # Share of the remaining time given to each stage (a stage that ends early
 # leaves its time to the next). Breaks and weight are the hard levels.
-_STAGE_SHARE = {"shortfall": 1.0, "weight": 3.0, "breaks": 3.0, "changes": 1.5}
+_STAGE_SHARE = {"shortfall": 1.0, "weight": 4.0, "breaks": 2.0, "changes": 1.5}
 
 
 @dataclass
@@ -149,6 +150,11 @@ class SchedulingModel:
             self.domain[m.id] = dom
 
     # ------------------------------------------------------------- variables
+    def add_structural_infeasibility(self) -> None:
+        """Rules broken whatever the schedule (found while preparing): no solution."""
+        if self.infeasible_reasons:
+            self.model.add_bool_or([])  # the empty clause
+
     def add_meeting_variables(self) -> None:
         """x[m, s] for every feasible pair; each meeting in at most one slot."""
         for m in self.instance.meetings:
@@ -442,6 +448,7 @@ class SchedulingModel:
     def build(self) -> SchedulingModel:
         """Create every variable and constraint; returns self."""
         self._prepare()
+        self.add_structural_infeasibility()
         self.add_meeting_variables()
         self.add_required()
         self.add_workshop_candidates()
@@ -529,7 +536,7 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
 
 
 def _make_solver(limit: float, workers: int, seed: int,
-                 options: Mapping[str, object] | None) -> cp_model.CpSolver:
+                 options: Mapping[str, object] | None, core: bool = True) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.max_time_in_seconds = max(0.05, limit)
@@ -538,13 +545,73 @@ def _make_solver(limit: float, workers: int, seed: int,
     # Measured on the B2B set: the objectives are sums of literals (MaxSAT-like),
     # where core-guided search proves bounds that the default LP worker never
     # reaches; the second thread keeps CP-SAT's first-solution and LNS workers.
-    prm.subsolvers.extend(["core"])
+    if core:
+        prm.subsolvers.extend(["core"])
     for key, value in (options or {}).items():
         if isinstance(value, list):
             getattr(prm, key).extend(value)
         else:
             setattr(prm, key, value)
     return solver
+
+
+def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str],
+                   placed: Mapping[str, Sequence[str]] | None, limit: float,
+                   workers: int, seed: int) -> list[int] | None:
+    """A value for every variable from a schedule's slots (greedy or previous), or None.
+
+    CP-SAT only uses a partial hint as a guide (and checks a complete one after
+    presolve, which takes seconds on large events), so a stage may end before
+    the hint is even loaded. Fixing the hinted slots (meetings whose hinted slot
+    is no longer possible: unscheduled if optional, free if required) and
+    solving the rest is almost pure propagation, and yields a complete hint that
+    is also a valid schedule to fall back on. Workshop candidates follow
+    `placed` when given, else the candidates' weight is maximised.
+    """
+    def attempt(fix_candidates: bool) -> list[int] | None:
+        probe = sm.model.clone()
+        probe.clear_objective()  # type: ignore[no-untyped-call]
+        for m in sm.instance.meetings:
+            sid = start_slots.get(m.id)
+            s = sm.slot_index.get(sid) if sid is not None else None
+            if s is not None and (m.id, s) in sm.x:
+                probe.add(sm.x[m.id, s] == 1)
+            elif not m.required:
+                for t in sm.domain[m.id]:
+                    probe.add(sm.x[m.id, t] == 0)
+        if fix_candidates and placed is not None:
+            for (wid, p), v in sm.y.items():
+                probe.add(v == int(p in placed.get(wid, ())))
+        elif sm.y:
+            probe.maximize(sm.weight)  # meetings are fixed: only candidates vary
+        solver = _make_solver(limit, workers, seed, None, core=False)
+        # Everything but the candidates is fixed: presolve would cost more than
+        # the search (seconds at 2,000 requests).
+        solver.parameters.cp_model_presolve = False
+        if not sm.y or (fix_candidates and placed is not None):
+            solver.parameters.stop_after_first_solution = True
+        if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return list(solver.response_proto.solution)
+        return None
+
+    return attempt(True) or (attempt(False) if placed is not None else None)
+
+
+def _stage_value(sm: SchedulingModel, values: Sequence[int], name: str,
+                 previous_slot: Mapping[str, str]) -> int:
+    """Value of a stage's objective on a complete solution, recomputed from the schedule."""
+    inst = sm.instance
+    slot_of = {mid: inst.slots[s].id for (mid, s), v in sm.x.items() if values[v.index]}
+    if name == "changes":
+        return sum(1 for m in inst.meetings
+                   if ((m.id in slot_of) if m.id not in previous_slot
+                       else slot_of.get(m.id) != previous_slot[m.id]))
+    placed: dict[str, list[str]] = defaultdict(list)
+    for (wid, p), v in sm.y.items():
+        if values[v.index]:
+            placed[wid].append(p)
+    objective = evaluate(inst, slot_of, placed)
+    return int(getattr(objective, name, 0))
 
 
 def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
@@ -588,11 +655,19 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
-    switches = {k[len("model_"):]: bool(v) for k, v in (options or {}).items()
+    switches = {k[len("model_"):]: v for k, v in (options or {}).items()
                 if k.startswith("model_")}
-    probe_breaks = switches.pop("probe_breaks", True)
+    probe_breaks = bool(switches.pop("probe_breaks", True))
+    large_from = int(switches.pop("large_from", 20_000))  # type: ignore[call-overload]
+    # Core-guided search only where measured useful: breaks (sums of literals
+    # whose optimum is small). Weight and shortfall are left to LNS and the LP.
+    core_stages = {"weight": bool(switches.pop("core_weight", False)),
+                   "shortfall": bool(switches.pop("core_shortfall", False))}
     options = {k: v for k, v in (options or {}).items() if not k.startswith("model_")}
-    sm = SchedulingModel(instance, **switches).build()  # type: ignore[arg-type]
+    sm = SchedulingModel(
+        instance, block_starts=bool(switches.get("block_starts", False)),
+        long_span_clauses=bool(switches.get("long_span_clauses", True)),
+        redundant_counts=bool(switches.get("redundant_counts", True))).build()
     model = sm.model
     stats: dict[str, float | int | str] = {
         "build_s": round(time.monotonic() - t0, 3),
@@ -600,7 +675,19 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         "constraints": len(model.proto.constraints),
         "workers": workers, "seed": seed, "time_limit_s": time_limit,
     }
-    lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    if len(model.proto.variables) >= large_from and options is not None:
+        # Measured on a 5,000-request event: presolve probing took ~10 s of every
+        # stage (each stage presolves again), leaving no time to search.
+        options = {"cp_model_probing_level": 0, **options}
+        stats["light_presolve"] = 1
+    tl = time.monotonic()
+    if previous is None:
+        lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations)
+    else:
+        # Re-optimisation must answer in seconds: the LP (1.5 s at 2,000 requests)
+        # is skipped and no LP bound is reported (stats lp_* = "none").
+        lp = LpBounds(weight=None, meetings=None)
+    stats["lp_s"] = round(time.monotonic() - tl, 3)
     stats["lp_weight_bound"] = "none" if lp.weight is None else lp.weight
     stats["lp_meetings_bound"] = "none" if lp.meetings is None else lp.meetings
 
@@ -610,10 +697,27 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         previous_slot = {sm_.id: sm_.slot for sm_ in previous.meetings}
         previous_location = {sm_.id: sm_.location for sm_ in previous.meetings}
     start_slots = previous_slot or {k: v[0] for k, v in (hint or {}).items()}
+    # First hint: the given schedule, else "no optional meeting held" (feasible
+    # whenever required meetings and workshop minimums are, and a start for LNS).
+    for (mid, s), v in sm.x.items():
+        model.add_hint(v, int(start_slots.get(mid) == instance.slots[s].id))
+    solution: list[int] | None = None
     if start_slots:
-        for (mid, s), v in sm.x.items():
-            model.add_hint(v, int(start_slots.get(mid) == instance.slots[s].id))
+        tc = time.monotonic()
+        placed_before = ({w.id: w.participants for w in previous.workshops}
+                         if previous is not None else None)
+        solution = _complete_hint(sm, start_slots, placed_before, min(0.15 * time_limit,
+                                                       0.3 * (deadline - tc)), workers, seed)
+        stats["hint_completion_s"] = round(time.monotonic() - tc, 3)
+        stats["hint_completed"] = int(solution is not None)
 
+    targets: dict[str, int] = {}
+    if previous is not None and previous.objective is not None:
+        targets = {"shortfall": previous.objective.shortfall,
+                   "weight": previous.objective.weight, "breaks": previous.objective.breaks}
+        # Measured on a 2,000-request event: without presolve, the 5 s re-optimisation
+        # gets through every stage (with it, presolve alone ate most stages).
+        options = {"cp_model_presolve": False, **options}
     changes: LinearExpr = 0
     if previous is not None:
         changes = _changes_expr(sm, previous_slot)
@@ -631,23 +735,41 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         plan.append(("feasibility", 0, False))
 
     stages: list[_Stage] = []
-    solution: list[int] | None = None
     solved_any = False
     for i, (name, expr, maximise) in enumerate(plan):
         remaining = deadline - time.monotonic()
         shares = [_STAGE_SHARE.get(n, 1.0) for n, _, _ in plan[i:]]
         budget = remaining * shares[0] / sum(shares)
         stage = _Stage(name)
+        target = targets.get(name)
+        goal: LinearExpr = expr
+        level: LinearExpr = expr
+        if target is not None and not isinstance(expr, int):
+            # Re-optimisation: reach the previous level where possible, no further
+            # (improving beyond it would only buy changes): optimise min(expr, T)
+            # for a maximised level, max(expr, T) for a minimised one.
+            capped = model.new_int_var(-(10**9), 10**9, f"capped_{name}")
+            model.add(capped <= expr if maximise else capped >= expr)
+            model.add(capped <= target if maximise else capped >= target)
+            level = capped
+            # Secondary term: among schedules reaching the level, prefer those close
+            # to the previous one (a level stage must not drift away for nothing).
+            n = len(sm.instance.meetings) + 1
+            near: LinearExpr = -changes if maximise else changes
+            goal = n * capped + near  # type: ignore[operator]
+            if solution is not None:
+                now = _stage_value(sm, solution, name, previous_slot)
+                solution = [*solution, min(now, target) if maximise else max(now, target)]
         if solution is not None:
             _set_hint(model, solution)
         if maximise:
-            model.maximize(expr)
-        elif isinstance(expr, int):
+            model.maximize(goal)
+        elif isinstance(goal, int):
             model.clear_objective()  # type: ignore[no-untyped-call]
         else:
-            model.minimize(expr)
+            model.minimize(goal)
         ts = time.monotonic()
-        if name == "breaks" and probe_breaks:
+        if name == "breaks" and probe_breaks and target is None:
             lb, found = _probe_from_below(model, expr, budget, workers, seed, options)
             stats["breaks_probe_lower_bound"] = lb
             stats["breaks_probe_s"] = round(time.monotonic() - ts, 3)
@@ -656,22 +778,48 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
             if found is not None:
                 _set_hint(model, found)  # optimal already; the solve below proves it
             budget -= time.monotonic() - ts
-        solver = _make_solver(budget, workers, seed, options)
+        solver = _make_solver(budget, workers, seed, options,
+                              core=core_stages.get(name, True))
         progress = _Progress(t0)
         status = solver.solve(model, progress)
+        if status == cp_model.UNKNOWN and solution is None and deadline - time.monotonic() > 0.2:
+            # No schedule at all yet: spend what is left on a first one (large events
+            # under load can need more than the first stage's share to get started).
+            solver = _make_solver(deadline - time.monotonic(), workers, seed, options,
+                                  core=False)
+            solver.parameters.stop_after_first_solution = True
+            status = solver.solve(model, progress)
+            if status == cp_model.OPTIMAL:
+                status = cp_model.FEASIBLE  # optimal for "first solution" only
+            stats[f"{name}_first_solution_fallback"] = 1
         stage.time_s = round(time.monotonic() - ts, 3)
         stage.status = solver.status_name(status)
         stage.time_to_best_s = round(progress.last_solution_at, 3)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        incoming = solution
+        solver_found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        stage.proved = status == cp_model.OPTIMAL
+        if solver_found:
             solution = list(solver.response_proto.solution)
             solved_any = True
-            stage.value = round(solver.objective_value) if not isinstance(expr, int) else 0
+            stage.value = int(solver.value(level)) if not isinstance(expr, int) else 0
             stage.proved = status == cp_model.OPTIMAL
+        if incoming is not None and not stage.proved and not isinstance(expr, int):
+            # A short stage may stop before CP-SAT has even loaded the hint (it is
+            # checked after presolve): never return worse than the incoming schedule.
+            before = _stage_value(sm, incoming, name, previous_slot)
+            if target is not None:
+                before = min(before, target) if maximise else max(before, target)
+            if solution is incoming or (before > stage.value if maximise
+                                        else before < stage.value):
+                solution, stage.value = incoming, before
+                status = cp_model.FEASIBLE
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not isinstance(expr, int):
                 raw = solver.best_objective_bound
-                stage.bound = int(raw // 1) if maximise else -int(-raw // 1)
+                if solver_found and math.isfinite(raw) and target is None:
+                    stage.bound = int(raw // 1) if maximise else -int(-raw // 1)
                 # Fix this level for the next stages (its optimum, or its best value).
-                if stage.proved:
+                if stage.proved and target is None:
                     model.add(expr == stage.value)
                 elif maximise:
                     model.add(expr >= stage.value)
@@ -680,8 +828,9 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         else:
             stage.proved = status == cp_model.INFEASIBLE
         stages.append(stage)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break  # infeasible, or no solution in time (later stages keep earlier solution)
+        if status == cp_model.INFEASIBLE or solution is None:
+            break  # infeasible, or no schedule at all within the time limit
+        # UNKNOWN after an earlier stage: keep that stage's schedule and go on.
 
     for st in stages:
         stats[f"{st.name}_status"] = st.status

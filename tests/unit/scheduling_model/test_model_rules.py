@@ -194,3 +194,10 @@ def test_break_spread_changes_the_optimum():
     assert free.objective == Objective(0, 3, 2)
     fair = run(instance(slots(5), tables(1), parts, ms, spread=1))
     assert fair.objective == Objective(0, 2, 1)
+
+
+def test_workshop_member_unavailable_in_its_slot_is_infeasible():
+    parts = [Participant("a", unavailable=frozenset({"s1"})), Participant("b")]
+    ws = [workshop("w1", ["s1"], ["a"], {"b": 1})]
+    res = run(instance(slots(2), tables(1), parts, [meeting("m1", "a", "b")], ws))
+    assert res.status == Status.INFEASIBLE
