@@ -14,8 +14,11 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has events.")
-def demo_load(if_empty: bool) -> None:
-    """Load the demo event and the demo accounts."""
+@click.option(
+    "--no-agenda", is_flag=True, help="Do not run the scheduler (the agenda stays unpublished)."
+)
+def demo_load(if_empty: bool, no_agenda: bool) -> None:
+    """Load the demo event and the demo accounts, then schedule and publish its agenda."""
     from app.services import demo
 
     if not demo.database_is_empty():
@@ -36,6 +39,8 @@ def demo_load(if_empty: bool) -> None:
         f"Accounts ({demo.DEMO_PASSWORD}): {demo.ORGANISER_EMAIL}, {demo.BUYER_EMAIL}, "
         f"{demo.COMPANY_EMAIL}"
     )
+    if not no_agenda:
+        _generate(event.id, 20.0, publish=True)
 
 
 users_cli = AppGroup("users", help="User accounts.")
@@ -68,6 +73,38 @@ def create_organiser(email: str, name: str, password: str) -> None:
 schedule_cli = AppGroup("schedule", help="Scheduling runs and exports.")
 
 
+def _generate(event_id: int, time_limit: float, publish: bool) -> None:
+    """Run the scheduler for an event in this process; optionally publish the new version."""
+    from app.models import Event, EventStatus, JobKind, JobStatus
+    from app.services import jobs, schedules
+
+    if db.session.get(Event, event_id) is None:
+        raise click.ClickException(f"event {event_id} does not exist")
+    try:
+        job = jobs.enqueue(event_id, JobKind.GENERATE, time_limit=time_limit, actor_id=None)
+    except jobs.JobError as error:
+        db.session.rollback()
+        raise click.ClickException(f"cannot start a run: {error}") from None
+    db.session.commit()
+    done = jobs.run_job(job.id)
+    if done is None or done.status is not JobStatus.SUCCEEDED or done.version is None:
+        message = done.message if done is not None else "claimed by another worker"
+        raise click.ClickException(f"run failed: {message}")
+    version = done.version
+    click.echo(
+        f"Version {version.number} ({version.solver_status}): {done.message}; "
+        f"objective {version.objective}, bound {version.bound}, {version.wall_time_s:.1f} s"
+    )
+    if publish:
+        changes = schedules.publish(version.id, actor_id=None)
+        version.event.status = EventStatus.PUBLISHED
+        db.session.commit()
+        click.echo(
+            f"Published: {changes.count('added')} added, {changes.count('moved')} moved, "
+            f"{changes.count('removed')} removed."
+        )
+
+
 @schedule_cli.command("run")
 @click.argument("event_id", type=int)
 @click.option(
@@ -81,38 +118,27 @@ def schedule_run(event_id: int, time_limit: float | None, publish: bool) -> None
     """Generate an agenda for EVENT_ID in this process and store it as a draft version."""
     from flask import current_app
 
-    from app.models import Event, JobKind, JobStatus
-    from app.services import jobs, schedules
+    limit = time_limit or float(current_app.config["SCHEDULER_TIME_LIMIT"])
+    _generate(event_id, limit, publish)
+
+
+@schedule_cli.command("export")
+@click.argument("event_id", type=int)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def schedule_export(event_id: int, path: str) -> None:
+    """Write the engine's instance for EVENT_ID (entremise-instance/1) to PATH."""
+    from app.models import Event
+    from app.scheduling.io import dump_instance
+    from app.services.instance import build_instance
 
     if db.session.get(Event, event_id) is None:
         raise click.ClickException(f"event {event_id} does not exist")
-    limit = time_limit or float(current_app.config["SCHEDULER_TIME_LIMIT"])
-    try:
-        job = jobs.enqueue(event_id, JobKind.GENERATE, time_limit=limit, actor_id=None)
-    except jobs.JobError as error:
-        db.session.rollback()
-        raise click.ClickException(f"cannot start a run: {error}") from None
-    db.session.commit()
-    done = jobs.run_job(job.id)
-    if done is None or done.status is not JobStatus.SUCCEEDED or done.version is None:
-        message = done.message if done is not None else "claimed by another worker"
-        raise click.ClickException(f"run failed: {message}")
-    version = done.version
+    instance = build_instance(event_id)
+    dump_instance(instance, path)
     click.echo(
-        f"Version {version.number} ({version.solver_status}): {done.message}; "
-        f"objective {version.objective}, bound {version.bound}, "
-        f"{version.wall_time_s:.1f} s"
+        f"Wrote {path}: {len(instance.participants)} participants, "
+        f"{len(instance.meetings)} meetings, {len(instance.slots)} slots."
     )
-    if publish:
-        changes = schedules.publish(version.id, actor_id=None)
-        from app.models import EventStatus
-
-        version.event.status = EventStatus.PUBLISHED
-        db.session.commit()
-        click.echo(
-            f"Published: {changes.count('added')} added, {changes.count('moved')} moved, "
-            f"{changes.count('removed')} removed."
-        )
 
 
 @schedule_cli.command("worker")

@@ -26,9 +26,11 @@ from app.scheduling.validate import validate
 def supported(inst: Instance) -> bool:
     """True when table order does not matter (see the module docstring)."""
     location_ids = {loc.id for loc in inst.locations}
-    return (all(m.location is None for m in inst.meetings)
-            and all(p.location is None for p in inst.participants)
-            and all(w.location not in location_ids for w in inst.workshops))
+    return (
+        all(m.location is None for m in inst.meetings)
+        and all(p.location is None for p in inst.participants)
+        and all(w.location not in location_ids for w in inst.workshops)
+    )
 
 
 def best_objective(inst: Instance) -> Objective | None:
@@ -39,10 +41,13 @@ def best_objective(inst: Instance) -> Objective | None:
     slot_ids = [s.id for s in inst.slots]
     choices = [(None, *slot_ids)] * len(inst.meetings)
     workshop_options = [
-        [tuple(w.members) + extra
-         for k in range(len(w.candidates) + 1)
-         for extra in itertools.combinations([c.participant for c in w.candidates], k)]
-        for w in inst.workshops]
+        [
+            tuple(w.members) + extra
+            for k in range(len(w.candidates) + 1)
+            for extra in itertools.combinations([c.participant for c in w.candidates], k)
+        ]
+        for w in inst.workshops
+    ]
     for slots in itertools.product(*choices):
         used: dict[str, int] = {}
         placed = []
@@ -57,11 +62,19 @@ def best_objective(inst: Instance) -> Objective | None:
         else:
             for combo in itertools.product(*workshop_options):
                 res = Result(
-                    instance=inst.name, status=Status.FEASIBLE, meetings=tuple(placed),
-                    unscheduled=tuple(Unscheduled(m.id, "") for m, s in
-                                      zip(inst.meetings, slots, strict=True) if s is None),
-                    workshops=tuple(WorkshopPlacement(w.id, ps)
-                                    for w, ps in zip(inst.workshops, combo, strict=True)))
+                    instance=inst.name,
+                    status=Status.FEASIBLE,
+                    meetings=tuple(placed),
+                    unscheduled=tuple(
+                        Unscheduled(m.id, "")
+                        for m, s in zip(inst.meetings, slots, strict=True)
+                        if s is None
+                    ),
+                    workshops=tuple(
+                        WorkshopPlacement(w.id, ps)
+                        for w, ps in zip(inst.workshops, combo, strict=True)
+                    ),
+                )
                 report = validate(inst, res)
                 if report.ok:
                     o = report.objective
@@ -76,20 +89,34 @@ def _best_with_locations(inst: Instance) -> Objective | None:
     best: tuple[int, int, int] | None = None
     pairs = [None, *((s.id, loc.id) for s in inst.slots for loc in inst.locations)]
     workshop_options = [
-        [tuple(w.members) + extra
-         for k in range(len(w.candidates) + 1)
-         for extra in itertools.combinations([c.participant for c in w.candidates], k)]
-        for w in inst.workshops]
+        [
+            tuple(w.members) + extra
+            for k in range(len(w.candidates) + 1)
+            for extra in itertools.combinations([c.participant for c in w.candidates], k)
+        ]
+        for w in inst.workshops
+    ]
     for choice in itertools.product(pairs, repeat=len(inst.meetings)):
-        placed = tuple(ScheduledMeeting(m.id, *pair)
-                       for m, pair in zip(inst.meetings, choice, strict=True) if pair is not None)
-        unscheduled = tuple(Unscheduled(m.id, "")
-                            for m, pair in zip(inst.meetings, choice, strict=True) if pair is None)
+        placed = tuple(
+            ScheduledMeeting(m.id, *pair)
+            for m, pair in zip(inst.meetings, choice, strict=True)
+            if pair is not None
+        )
+        unscheduled = tuple(
+            Unscheduled(m.id, "")
+            for m, pair in zip(inst.meetings, choice, strict=True)
+            if pair is None
+        )
         for combo in itertools.product(*workshop_options):
-            res = Result(instance=inst.name, status=Status.FEASIBLE, meetings=placed,
-                         unscheduled=unscheduled,
-                         workshops=tuple(WorkshopPlacement(w.id, ps)
-                                         for w, ps in zip(inst.workshops, combo, strict=True)))
+            res = Result(
+                instance=inst.name,
+                status=Status.FEASIBLE,
+                meetings=placed,
+                unscheduled=unscheduled,
+                workshops=tuple(
+                    WorkshopPlacement(w.id, ps) for w, ps in zip(inst.workshops, combo, strict=True)
+                ),
+            )
             report = validate(inst, res)
             if report.ok:
                 o = report.objective

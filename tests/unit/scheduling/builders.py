@@ -61,12 +61,17 @@ def meetings(*specs: tuple[str, ...] | dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def result(placed: dict[str, tuple[str, str]], unscheduled: tuple[str, ...] = (),
-           workshops: dict[str, tuple[str, ...]] | None = None,
-           status: Status = Status.FEASIBLE) -> Result:
+def result(
+    placed: dict[str, tuple[str, str]],
+    unscheduled: tuple[str, ...] = (),
+    workshops: dict[str, tuple[str, ...]] | None = None,
+    status: Status = Status.FEASIBLE,
+) -> Result:
     """A result from {meeting: (slot, location)} and unscheduled ids."""
     return Result(
-        instance="tiny", status=status,
+        instance="tiny",
+        status=status,
         meetings=tuple(ScheduledMeeting(m, s, loc) for m, (s, loc) in placed.items()),
         unscheduled=tuple(Unscheduled(m, "") for m in unscheduled),
-        workshops=tuple(WorkshopPlacement(w, ps) for w, ps in (workshops or {}).items()))
+        workshops=tuple(WorkshopPlacement(w, ps) for w, ps in (workshops or {}).items()),
+    )

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 
 @st.composite
-def instance_data(draw: st.DrawFn, max_meetings: int = 8, max_slots: int = 5,
-                  pins: bool = True) -> dict[str, Any]:
+def instance_data(
+    draw: st.DrawFn, max_meetings: int = 8, max_slots: int = 5, pins: bool = True
+) -> dict[str, Any]:
     """A small instance touching every rule of the format (always a valid file).
 
     Without `pins`, no meeting needs a particular location (for `bruteforce`).
@@ -45,8 +46,7 @@ def instance_data(draw: st.DrawFn, max_meetings: int = 8, max_slots: int = 5,
     for i in range(draw(st.integers(1, max_meetings))):
         size = 3 if n_people >= 3 and draw(st.integers(0, 5)) == 0 else 2  # group meetings too
         pair = draw(st.lists(st.sampled_from(pids), min_size=size, max_size=size, unique=True))
-        m: dict[str, Any] = {"id": f"m{i}", "participants": pair,
-                             "weight": draw(st.integers(1, 5))}
+        m: dict[str, Any] = {"id": f"m{i}", "participants": pair, "weight": draw(st.integers(1, 5))}
         if draw(st.integers(0, 9)) == 0:
             m["required"] = True
         if with_sessions and draw(st.integers(0, 4)) == 0:
@@ -60,21 +60,29 @@ def instance_data(draw: st.DrawFn, max_meetings: int = 8, max_slots: int = 5,
         if i > 0 and draw(st.integers(0, 4)) == 0:
             m["after"] = [f"m{draw(st.integers(0, i - 1))}"]
         meetings.append(m)
-    data: dict[str, Any] = {"format": "entremise-instance/1", "name": "generated",
-                            "slots": slots, "locations": locations, "participants": people,
-                            "meetings": meetings}
+    data: dict[str, Any] = {
+        "format": "entremise-instance/1",
+        "name": "generated",
+        "slots": slots,
+        "locations": locations,
+        "participants": people,
+        "meetings": meetings,
+    }
     if draw(st.integers(0, 2)) == 0:
         wslots = draw(st.lists(st.sampled_from(slot_ids), min_size=1, max_size=2, unique=True))
         chosen = draw(st.lists(st.sampled_from(pids), unique=True, max_size=4))
         split = draw(st.integers(0, len(chosen)))
         members, cands = chosen[:split], chosen[split:]
-        workshop: dict[str, Any] = {"id": "w0", "slots": wslots, "members": members,
-                                    "candidates": [{"participant": c,
-                                                    "weight": draw(st.integers(1, 3))}
-                                                   for c in cands]}
+        workshop: dict[str, Any] = {
+            "id": "w0",
+            "slots": wslots,
+            "members": members,
+            "candidates": [{"participant": c, "weight": draw(st.integers(1, 3))} for c in cands],
+        }
         if draw(st.booleans()):
-            workshop["location"] = draw(st.sampled_from([*loc_ids, "Salle B"] if pins
-                                                        else ["Salle B"]))
+            workshop["location"] = draw(
+                st.sampled_from([*loc_ids, "Salle B"] if pins else ["Salle B"])
+            )
         if draw(st.booleans()):
             workshop["max_size"] = draw(st.integers(len(members), len(chosen) + 1))
         workshop["min_size"] = draw(st.integers(0, min(len(chosen), workshop.get("max_size", 9))))

@@ -14,8 +14,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.scheduling", *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app.scheduling", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def write(path: Path, data: Any) -> Path:
@@ -40,13 +46,17 @@ def test_cli_solve_then_check_passes(tmp_path: Path) -> None:
     assert run("solve", inst, "--time-limit", "5", "-o", res).returncode == 0
     proc = run("check", inst, res)
     assert proc.returncode == 0
-    assert proc.stdout == ("objective: shortfall=0 weight=2 breaks=0\n"
-                           "status: OPTIMAL; 0 violations\n")
+    assert proc.stdout == (
+        "objective: shortfall=0 weight=2 breaks=0\nstatus: OPTIMAL; 0 violations\n"
+    )
 
 
 def test_cli_solve_infeasible_instance_exits_zero_with_reason(tmp_path: Path) -> None:
-    data = base_data(meetings=meetings(*({"participants": ["b1", c], "required": True}
-                                         for c in ("b2", "c1", "c2"))))
+    data = base_data(
+        meetings=meetings(
+            *({"participants": ["b1", c], "required": True} for c in ("b2", "c1", "c2"))
+        )
+    )
     data["participants"][0]["unavailable"] = ["s1", "s2"]
     proc = run("solve", write(tmp_path / "inf.json", data))
     assert proc.returncode == 0
@@ -74,17 +84,27 @@ def test_cli_solve_bad_json_exits_two(tmp_path: Path) -> None:
     path.write_text("{", encoding="utf-8")
     proc = run("solve", path)
     assert proc.returncode == 2
-    assert proc.stderr == (f"{path}: line 1 column 2: invalid JSON "
-                           "(Expecting property name enclosed in double quotes)\n")
+    assert proc.stderr == (
+        f"{path}: line 1 column 2: invalid JSON "
+        "(Expecting property name enclosed in double quotes)\n"
+    )
 
 
 def test_cli_check_reports_violations_and_exits_one(tmp_path: Path) -> None:
     inst = write(tmp_path / "tiny.json", base_data())
-    res = write(tmp_path / "r.json", {
-        "format": "entremise-result/1", "status": "FEASIBLE",
-        "meetings": [{"id": "m1", "slot": "s1", "location": "T1"},
-                     {"id": "m2", "slot": "s1", "location": "T1"}],
-        "unscheduled": [], "objective": {"shortfall": 0, "weight": 5, "breaks": 0}})
+    res = write(
+        tmp_path / "r.json",
+        {
+            "format": "entremise-result/1",
+            "status": "FEASIBLE",
+            "meetings": [
+                {"id": "m1", "slot": "s1", "location": "T1"},
+                {"id": "m2", "slot": "s1", "location": "T1"},
+            ],
+            "unscheduled": [],
+            "objective": {"shortfall": 0, "weight": 5, "breaks": 0},
+        },
+    )
     proc = run("check", inst, res)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
@@ -98,12 +118,22 @@ def test_cli_check_reports_violations_and_exits_one(tmp_path: Path) -> None:
 
 def test_cli_check_bad_result_file_exits_two(tmp_path: Path) -> None:
     inst = write(tmp_path / "tiny.json", base_data())
-    res = write(tmp_path / "r.json", {"format": "entremise-result/1", "status": "DONE",
-                                      "meetings": [], "unscheduled": [], "objective": {}})
+    res = write(
+        tmp_path / "r.json",
+        {
+            "format": "entremise-result/1",
+            "status": "DONE",
+            "meetings": [],
+            "unscheduled": [],
+            "objective": {},
+        },
+    )
     proc = run("check", inst, res)
     assert proc.returncode == 2
-    assert proc.stderr == (f"{res}: status: unknown status 'DONE' "
-                           "(expected one of OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)\n")
+    assert proc.stderr == (
+        f"{res}: status: unknown status 'DONE' "
+        "(expected one of OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN)\n"
+    )
 
 
 def test_cli_solve_with_previous_reports_changed_meetings(tmp_path: Path) -> None:
@@ -112,7 +142,8 @@ def test_cli_solve_with_previous_reports_changed_meetings(tmp_path: Path) -> Non
     assert run("solve", inst, "--time-limit", "5", "-o", first).returncode == 0
     data = base_data()
     data["participants"][0]["unavailable"] = [
-        json.loads(first.read_text(encoding="utf-8"))["meetings"][0]["slot"]]
+        json.loads(first.read_text(encoding="utf-8"))["meetings"][0]["slot"]
+    ]
     changed = write(tmp_path / "changed.json", data)
     proc = run("solve", changed, "--time-limit", "5", "--previous", first)
     assert proc.returncode == 0, proc.stderr
@@ -123,11 +154,20 @@ def test_cli_solve_with_previous_reports_changed_meetings(tmp_path: Path) -> Non
 
 def test_cli_check_warns_when_result_is_for_another_instance(tmp_path: Path) -> None:
     inst = write(tmp_path / "tiny.json", base_data())
-    res = write(tmp_path / "r.json", {
-        "format": "entremise-result/1", "instance": "other", "status": "FEASIBLE",
-        "meetings": [{"id": "m1", "slot": "s1", "location": "T1"},
-                     {"id": "m2", "slot": "s1", "location": "T2"}],
-        "unscheduled": [], "objective": {"shortfall": 0, "weight": 2, "breaks": 0}})
+    res = write(
+        tmp_path / "r.json",
+        {
+            "format": "entremise-result/1",
+            "instance": "other",
+            "status": "FEASIBLE",
+            "meetings": [
+                {"id": "m1", "slot": "s1", "location": "T1"},
+                {"id": "m2", "slot": "s1", "location": "T2"},
+            ],
+            "unscheduled": [],
+            "objective": {"shortfall": 0, "weight": 2, "breaks": 0},
+        },
+    )
     proc = run("check", inst, res)
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == [
@@ -139,9 +179,16 @@ def test_cli_check_warns_when_result_is_for_another_instance(tmp_path: Path) -> 
 
 def test_cli_solve_bad_previous_file_exits_two(tmp_path: Path) -> None:
     inst = write(tmp_path / "tiny.json", base_data())
-    prev = write(tmp_path / "prev.json", {"format": "entremise-result/1", "status": "OPTIMAL",
-                                          "meetings": [{"id": "m1", "slot": "s1"}],
-                                          "unscheduled": [], "objective": {}})
+    prev = write(
+        tmp_path / "prev.json",
+        {
+            "format": "entremise-result/1",
+            "status": "OPTIMAL",
+            "meetings": [{"id": "m1", "slot": "s1"}],
+            "unscheduled": [],
+            "objective": {},
+        },
+    )
     proc = run("solve", inst, "--previous", prev)
     assert proc.returncode == 2
     assert proc.stderr == f"{prev}: meetings[0].location: missing required key\n"
@@ -157,6 +204,12 @@ def test_cli_solve_unwritable_output_exits_two(tmp_path: Path) -> None:
 
 def test_validate_module_does_not_load_ortools() -> None:
     code = "import sys, app.scheduling.validate; print('ortools' in sys.modules)"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.stdout == "False\n"

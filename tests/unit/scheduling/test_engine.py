@@ -33,12 +33,16 @@ def test_schedule_tiny_instance_is_optimal_and_valid() -> None:
 
 
 def test_schedule_fills_every_unscheduled_reason() -> None:
-    inst = instance(locations=[{"id": "T1"}],
-                    participants=[{"id": "b1", "max_meetings": 1}, {"id": "b2"},
-                                  {"id": "c1", "unavailable": ["s1", "s2", "s3", "s4"]},
-                                  {"id": "c2"}],
-                    meetings=meetings(("b1", "c1"), ("b1", "c2"), {"participants": ["b1", "b2"],
-                                                                   "weight": 5}))
+    inst = instance(
+        locations=[{"id": "T1"}],
+        participants=[
+            {"id": "b1", "max_meetings": 1},
+            {"id": "b2"},
+            {"id": "c1", "unavailable": ["s1", "s2", "s3", "s4"]},
+            {"id": "c2"},
+        ],
+        meetings=meetings(("b1", "c1"), ("b1", "c2"), {"participants": ["b1", "b2"], "weight": 5}),
+    )
     res = schedule(inst, **FAST)
     assert res.status is Status.OPTIMAL
     assert res.objective == Objective(shortfall=0, weight=5, breaks=0)
@@ -49,10 +53,17 @@ def test_schedule_fills_every_unscheduled_reason() -> None:
 
 
 def test_schedule_prechecked_infeasible_names_participant() -> None:
-    inst = instance(participants=[{"id": "b1", "unavailable": ["s1", "s2"]}, {"id": "b2"},
-                                  {"id": "c1"}, {"id": "c2"}],
-                    meetings=meetings(*({"participants": ["b1", c], "required": True}
-                                        for c in ("b2", "c1", "c2"))))
+    inst = instance(
+        participants=[
+            {"id": "b1", "unavailable": ["s1", "s2"]},
+            {"id": "b2"},
+            {"id": "c1"},
+            {"id": "c2"},
+        ],
+        meetings=meetings(
+            *({"participants": ["b1", c], "required": True} for c in ("b2", "c1", "c2"))
+        ),
+    )
     res = schedule(inst, **FAST)
     assert res.status is Status.INFEASIBLE
     assert res.reason == "b1 has 3 required meetings but only 2 usable slots"
@@ -62,9 +73,15 @@ def test_schedule_prechecked_infeasible_names_participant() -> None:
 
 def test_schedule_model_infeasible_not_caught_by_precheck() -> None:
     # three required meetings among three people in two slots: a triangle needs 3 slots
-    inst = instance(slots=[{"id": "s1"}, {"id": "s2"}],
-                    meetings=meetings(*({"participants": list(pair), "required": True}
-                                        for pair in (("b1", "c1"), ("c1", "c2"), ("b1", "c2")))))
+    inst = instance(
+        slots=[{"id": "s1"}, {"id": "s2"}],
+        meetings=meetings(
+            *(
+                {"participants": list(pair), "required": True}
+                for pair in (("b1", "c1"), ("c1", "c2"), ("b1", "c2"))
+            )
+        ),
+    )
     res = schedule(inst, **FAST)
     assert res.status is Status.INFEASIBLE
     assert res.meetings == ()
@@ -72,31 +89,39 @@ def test_schedule_model_infeasible_not_caught_by_precheck() -> None:
 
 
 def test_schedule_raises_solver_bug_on_invalid_model_result(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.scheduling import engine
 
     def broken(inst: object, **kwargs: object) -> object:
         good = engine.greedy(instance())
-        return replace(good, meetings=tuple(replace(m, slot="s1", location="T1")
-                                            for m in good.meetings))
+        return replace(
+            good, meetings=tuple(replace(m, slot="s1", location="T1") for m in good.meetings)
+        )
 
     monkeypatch.setattr(engine.model, "solve", broken)
     with pytest.raises(SolverBug) as info:
         schedule(instance(), **FAST)
-    assert str(info.value) == ("FEASIBLE result breaks hard rules: location T1 holds 2 "
-                               "activities in slot s1: meeting m1, meeting m2")
+    assert str(info.value) == (
+        "FEASIBLE result breaks hard rules: location T1 holds 2 "
+        "activities in slot s1: meeting m1, meeting m2"
+    )
     assert [v.rule for v in info.value.violations] == ["location_conflict"]
 
 
 def test_schedule_falls_back_to_valid_greedy_when_model_finds_nothing(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.scheduling import engine
     from app.scheduling.types import Result, Unscheduled
 
     def nothing(inst: Instance, **kwargs: object) -> Result:
-        return Result(instance=inst.name, status=Status.UNKNOWN,
-                      unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
-                      reason="no schedule found within the time limit")
+        return Result(
+            instance=inst.name,
+            status=Status.UNKNOWN,
+            unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
+            reason="no schedule found within the time limit",
+        )
 
     monkeypatch.setattr(engine.model, "solve", nothing)
     inst = instance()
@@ -113,9 +138,13 @@ def test_reoptimize_after_unavailability_reports_the_moved_meetings() -> None:
     first = schedule(inst, **FAST)
     assert first.status is Status.OPTIMAL
     slot_m1 = next(m.slot for m in first.meetings if m.id == "m1")
-    changed = replace(inst, participants=tuple(
-        replace(p, unavailable=frozenset({slot_m1})) if p.id == "c1" else p
-        for p in inst.participants))
+    changed = replace(
+        inst,
+        participants=tuple(
+            replace(p, unavailable=frozenset({slot_m1})) if p.id == "c1" else p
+            for p in inst.participants
+        ),
+    )
     second = reoptimize(changed, first, **FAST)
     fresh = schedule(changed, **FAST)
     assert validate(changed, second).ok
@@ -133,8 +162,9 @@ def test_lock_meetings_fixes_and_requires_them() -> None:
     first = schedule(inst, **FAST)
     locked = lock_meetings(inst, first, ["m1"])
     m1 = next(m for m in first.meetings if m.id == "m1")
-    assert locked.meetings[0] == replace(inst.meetings[0], slot=m1.slot, location=m1.location,
-                                         required=True)
+    assert locked.meetings[0] == replace(
+        inst.meetings[0], slot=m1.slot, location=m1.location, required=True
+    )
     assert locked.meetings[1] == inst.meetings[1]
 
 
@@ -166,8 +196,9 @@ def test_schedule_regression_instance_reaches_recorded_optimum(name: str) -> Non
         assert int(again.stats["changed_meetings"]) <= len(changes_between(inst, prev, res))
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(instance_data())
 def test_schedule_any_generated_instance_passes_validator(data: dict[str, object]) -> None:
     inst = parse_instance(data, "generated.json")
@@ -184,11 +215,13 @@ def test_schedule_any_generated_instance_passes_validator(data: dict[str, object
         assert [u.id for u in res.unscheduled if u.code == "not_selected"] == []
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(instance_data(), st.data())
-def test_reoptimize_never_moves_a_locked_meeting(data: dict[str, object],
-                                                  more: st.DataObject) -> None:
+def test_reoptimize_never_moves_a_locked_meeting(
+    data: dict[str, object], more: st.DataObject
+) -> None:
     inst = parse_instance(data, "generated.json")
     first = schedule(inst, time_limit=2.0, workers=1, seed=0)
     if not first.meetings:
@@ -198,9 +231,15 @@ def test_reoptimize_never_moves_a_locked_meeting(data: dict[str, object],
     victim = more.draw(st.sampled_from([p.id for p in inst.participants]), label="victim")
     late = more.draw(st.sampled_from([s.id for s in inst.slots]), label="late_unavailable")
     locked = lock_meetings(inst, first, chosen)
-    changed = replace(locked, participants=tuple(
-        Participant(**{**p.__dict__, "unavailable": p.unavailable | {late}})
-        if p.id == victim else p for p in locked.participants))
+    changed = replace(
+        locked,
+        participants=tuple(
+            Participant(**{**p.__dict__, "unavailable": p.unavailable | {late}})
+            if p.id == victim
+            else p
+            for p in locked.participants
+        ),
+    )
     second = reoptimize(changed, first, time_limit=2.0, workers=1, seed=0)
     assert validate(changed, second).violations == ()
     where = {m.id: (m.slot, m.location) for m in first.meetings}
@@ -211,8 +250,12 @@ def test_reoptimize_never_moves_a_locked_meeting(data: dict[str, object],
         assert second.meetings == ()
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(instance_data(max_meetings=4, max_slots=4, pins=False))
 def test_schedule_optimal_result_matches_exhaustive_optimum(data: dict[str, object]) -> None:
     inst = parse_instance(data, "generated.json")
@@ -225,11 +268,14 @@ def test_schedule_optimal_result_matches_exhaustive_optimum(data: dict[str, obje
         assert res.objective == best
 
 
-@settings(max_examples=15, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(instance_data(max_meetings=3, max_slots=3, pins=True))
-def test_schedule_with_pinned_locations_matches_exhaustive_optimum(
-        data: dict[str, object]) -> None:
+def test_schedule_with_pinned_locations_matches_exhaustive_optimum(data: dict[str, object]) -> None:
     inst = parse_instance(data, "generated.json")
     best = best_objective(inst)
     res = schedule(inst, time_limit=2.0, workers=1, seed=0)

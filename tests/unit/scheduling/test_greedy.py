@@ -26,10 +26,15 @@ def test_greedy_tiny_instance_places_everything_in_first_slot() -> None:
 
 
 def test_greedy_required_meeting_impossible_gives_unknown_status() -> None:
-    inst = instance(participants=[{"id": "b1", "unavailable": ["s1", "s2", "s3", "s4"]},
-                                  {"id": "b2"}, {"id": "c1"}, {"id": "c2"}],
-                    meetings=meetings({"participants": ["b1", "c1"], "required": True},
-                                      ("b2", "c2")))
+    inst = instance(
+        participants=[
+            {"id": "b1", "unavailable": ["s1", "s2", "s3", "s4"]},
+            {"id": "b2"},
+            {"id": "c1"},
+            {"id": "c2"},
+        ],
+        meetings=meetings({"participants": ["b1", "c1"], "required": True}, ("b2", "c2")),
+    )
     res = greedy(inst)
     assert res.status is Status.UNKNOWN
     assert [u.id for u in res.unscheduled] == ["m1"]
@@ -39,10 +44,19 @@ def test_greedy_required_meeting_impossible_gives_unknown_status() -> None:
 
 def test_greedy_respects_precedence_caps_and_pins() -> None:
     inst = instance(
-        participants=[{"id": "b1", "location": "T2", "max_meetings": 2}, {"id": "b2"},
-                      {"id": "c1"}, {"id": "c2"}],
-        meetings=meetings({"participants": ["b1", "c1"], "after": ["m2"]}, ("b1", "c2"),
-                          ("b1", "b2"), ("b2", "c1")))
+        participants=[
+            {"id": "b1", "location": "T2", "max_meetings": 2},
+            {"id": "b2"},
+            {"id": "c1"},
+            {"id": "c2"},
+        ],
+        meetings=meetings(
+            {"participants": ["b1", "c1"], "after": ["m2"]},
+            ("b1", "c2"),
+            ("b1", "b2"),
+            ("b2", "c1"),
+        ),
+    )
     res = greedy(inst)
     assert validate(inst, res).violations == ()
     placed = {m.id: (m.slot, m.location) for m in res.meetings}
@@ -52,10 +66,22 @@ def test_greedy_respects_precedence_caps_and_pins() -> None:
 
 
 def test_greedy_places_workshop_members_and_candidates_within_bounds() -> None:
-    inst = instance(workshops=[{"id": "w1", "slots": ["s1", "s2"], "location": "T1",
-                                "min_size": 2, "max_size": 2, "members": ["b1"],
-                                "candidates": [{"participant": "c2", "weight": 1},
-                                               {"participant": "c1", "weight": 5}]}])
+    inst = instance(
+        workshops=[
+            {
+                "id": "w1",
+                "slots": ["s1", "s2"],
+                "location": "T1",
+                "min_size": 2,
+                "max_size": 2,
+                "members": ["b1"],
+                "candidates": [
+                    {"participant": "c2", "weight": 1},
+                    {"participant": "c1", "weight": 5},
+                ],
+            }
+        ]
+    )
     res = greedy(inst)
     assert validate(inst, res).violations == ()
     assert res.status is Status.FEASIBLE
@@ -66,20 +92,35 @@ def test_greedy_places_workshop_members_and_candidates_within_bounds() -> None:
 
 def test_static_domain_filters_session_fixed_slot_and_availability() -> None:
     inst = instance(
-        participants=[{"id": "b1", "unavailable": ["s3"]}, {"id": "b2", "location": "T1"},
-                      {"id": "c1"}, {"id": "c2", "location": "T2"}],
-        meetings=meetings({"participants": ["b1", "c1"], "session": "pm"},
-                          {"participants": ["b2", "c2"]},
-                          {"participants": ["b1", "c2"], "slot": "s2"}))
+        participants=[
+            {"id": "b1", "unavailable": ["s3"]},
+            {"id": "b2", "location": "T1"},
+            {"id": "c1"},
+            {"id": "c2", "location": "T2"},
+        ],
+        meetings=meetings(
+            {"participants": ["b1", "c1"], "session": "pm"},
+            {"participants": ["b2", "c2"]},
+            {"participants": ["b1", "c2"], "slot": "s2"},
+        ),
+    )
     assert static_domain(inst) == {"m1": ["s4"], "m2": [], "m3": ["s2"]}
 
 
 def test_greedy_repair_spread_moves_a_meeting_to_close_a_break() -> None:
-    inst = instance(rules={"max_break_spread": 0},
-                    participants=[{"id": "b1"}, {"id": "b2"}, {"id": "c1"},
-                                  {"id": "c2", "unavailable": ["s1", "s2"]}],
-                    meetings=meetings({"participants": ["b1", "c1"], "required": True},
-                                      {"participants": ["b1", "c2"], "required": True}))
+    inst = instance(
+        rules={"max_break_spread": 0},
+        participants=[
+            {"id": "b1"},
+            {"id": "b2"},
+            {"id": "c1"},
+            {"id": "c2", "unavailable": ["s1", "s2"]},
+        ],
+        meetings=meetings(
+            {"participants": ["b1", "c1"], "required": True},
+            {"participants": ["b1", "c2"], "required": True},
+        ),
+    )
     plain = greedy(inst)
     assert plain.status is Status.UNKNOWN
     claimed = replace(plain, status=Status.FEASIBLE)  # as a complete schedule it breaks...

@@ -30,16 +30,32 @@ def meeting(mid: str, *who: str, **kw: object) -> Meeting:
     return Meeting(mid, tuple(who), **kw)  # type: ignore[arg-type]
 
 
-def instance(slot_list: list[Slot], locs: list[Location], parts: list[Participant],
-             meetings: list[Meeting], workshops: list[Workshop] | None = None,
-             spread: int | None = None) -> Instance:
-    return Instance(slots=tuple(slot_list), locations=tuple(locs), participants=tuple(parts),
-                    meetings=tuple(meetings), workshops=tuple(workshops or ()),
-                    rules=Rules(max_break_spread=spread), name="t")
+def instance(
+    slot_list: list[Slot],
+    locs: list[Location],
+    parts: list[Participant],
+    meetings: list[Meeting],
+    workshops: list[Workshop] | None = None,
+    spread: int | None = None,
+) -> Instance:
+    return Instance(
+        slots=tuple(slot_list),
+        locations=tuple(locs),
+        participants=tuple(parts),
+        meetings=tuple(meetings),
+        workshops=tuple(workshops or ()),
+        rules=Rules(max_break_spread=spread),
+        name="t",
+    )
 
 
-def workshop(wid: str, slot_ids: list[str], members: list[str], candidates: dict[str, int],
-             **kw: object) -> Workshop:
-    return Workshop(wid, tuple(slot_ids), members=tuple(members),
-                    candidates=tuple(Candidate(p, w) for p, w in candidates.items()),
-                    **kw)  # type: ignore[arg-type]
+def workshop(
+    wid: str, slot_ids: list[str], members: list[str], candidates: dict[str, int], **kw: object
+) -> Workshop:
+    return Workshop(
+        wid,
+        tuple(slot_ids),
+        members=tuple(members),
+        candidates=tuple(Candidate(p, w) for p, w in candidates.items()),
+        **kw,
+    )  # type: ignore[arg-type]

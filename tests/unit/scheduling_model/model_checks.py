@@ -72,7 +72,7 @@ def violations(inst: Instance, res: Result) -> list[str]:
         if p.max_meetings is not None and held[p.id] > p.max_meetings:
             out.append(f"{p.id} over its cap")
     busy: dict[str, set[str]] = defaultdict(set)
-    for (p, s) in activity:
+    for p, s in activity:
         busy[p].add(s)
     counts = [breaks_of(inst, busy[p.id]) for p in inst.participants]
     d = inst.rules.max_break_spread
