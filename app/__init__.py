@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import gettext
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
@@ -59,6 +60,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Flask-Login's default message is English; ours is French and goes through the catalogue.
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.localize_callback = gettext
 
     from app.i18n import register_template_helpers
 

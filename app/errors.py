@@ -20,11 +20,16 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         messages = {
+            400: _("La demande n'est pas valide."),
+            401: _("Connectez-vous pour accéder à cette page."),
             403: _("Vous n'avez pas accès à cette page."),
             404: _("Cette page n'existe pas."),
             405: _("Cette action n'est pas permise ici."),
+            413: _("Le fichier envoyé est trop volumineux."),
+            429: _("Trop de demandes : réessayez dans quelques minutes."),
         }
-        message = messages.get(code, error.description or "")
+        # Werkzeug's own descriptions are English: never show them to users.
+        message = messages.get(code, _("La demande n'a pas pu aboutir."))
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)

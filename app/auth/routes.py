@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -111,13 +112,16 @@ def forgot_password() -> ResponseReturnValue:
             link = url_for(
                 "auth.reset_password", token=accounts.make_token(user, RESET), _external=True
             )
-            body = _(
-                "Bonjour,\n\nPour choisir un nouveau mot de passe Entremise, ouvrez ce lien "
-                "(valable une heure) :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez ce "
-                "message.\n",
-                link=link,
-            )
-            mail.send(user.email, _("Entremise : nouveau mot de passe"), body)
+            # Mail in the recipient's language: their saved choice, else this page's.
+            with force_locale(user.locale or str(get_locale() or "fr")):
+                body = _(
+                    "Bonjour,\n\nPour choisir un nouveau mot de passe Entremise, ouvrez ce lien "
+                    "(valable une heure) :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez "
+                    "ce message.\n",
+                    link=link,
+                )
+                subject = _("Entremise : nouveau mot de passe")
+            mail.send(user.email, subject, body)
         # The same answer whether or not the address is known.
         flash(_("Si un compte existe pour cette adresse, un lien vient d'y être envoyé."), "info")
         return redirect(url_for("auth.login"))
@@ -182,15 +186,18 @@ def invite_buyer() -> ResponseReturnValue:
             link = url_for(
                 "auth.accept_invitation", token=accounts.make_token(user, INVITE), _external=True
             )
-            body = _(
-                "Bonjour %(name)s,\n\n%(inviter)s vous invite à rejoindre Entremise pour "
-                "préparer vos rendez-vous avec les entreprises. Choisissez votre mot de passe "
-                "(lien valable 7 jours) :\n%(link)s\n",
-                name=user.full_name,
-                inviter=current_user.full_name or current_user.email,
-                link=link,
-            )
-            mail.send(user.email, _("Invitation sur Entremise"), body)
+            # The invitee has not chosen a language yet: the platform's default (French).
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                body = _(
+                    "Bonjour %(name)s,\n\n%(inviter)s vous invite à rejoindre Entremise pour "
+                    "préparer vos rendez-vous avec les entreprises. Choisissez votre mot de passe "
+                    "(lien valable 7 jours) :\n%(link)s\n",
+                    name=user.full_name,
+                    inviter=current_user.full_name or current_user.email,
+                    link=link,
+                )
+                subject = _("Invitation sur Entremise")
+            mail.send(user.email, subject, body)
             db.session.commit()
             flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
             return redirect(url_for("main.dashboard"))

@@ -221,3 +221,36 @@ def test_invite_buyer_to_a_company_organisation_is_refused(client, demo):
     )
     assert response.status_code == 200
     assert db.session.query(User).filter_by(email="x@example.org").count() == 0
+
+
+def test_login_required_message_is_french(client, demo):
+    page = text(client.get("/tableau-de-bord", follow_redirects=True))
+    assert "Connectez-vous pour accéder à cette page." in page
+    assert "Please log in" not in page
+
+
+def test_password_reset_mail_follows_the_page_language(client, demo):
+    client.get("/langue/en")
+    submit(client, "/compte/mot-de-passe-oublie", {"email": "entreprise@example.org"})
+    [message] = mail.outbox()
+    assert message["Subject"] == "Entremise: new password"
+
+
+def test_invitation_mail_is_french_whatever_the_organiser_language(client, demo):
+    login(client, "organisateur@example.org")
+    client.get("/langue/en")
+    direction = (
+        db.session.query(Organisation).filter_by(kind=OrganisationKind.BUYER_DIRECTION).first()
+    )
+    submit(
+        client,
+        "/compte/inviter-un-acheteur",
+        {
+            "full_name": "Louis Roux",
+            "email": "louis.roux@example.org",
+            "organisation_id": str(direction.id),
+        },
+    )
+    [message] = mail.outbox()
+    assert message["Subject"] == "Invitation sur Entremise"
+    assert "vous invite à rejoindre Entremise" in message.get_body(("plain",)).get_content()
