@@ -53,3 +53,15 @@ def test_french_pages_put_a_narrow_no_break_space_before_double_punctuation(clie
     page = client.get("/compte/connexion").get_data(as_text=True)
     assert "Mot de passe oublié\u202f?" in page
     assert "Mot de passe oublié ?" not in page
+
+
+def test_dashboard_counts_agree_in_number_in_both_languages(client, demo):
+    from tests.conftest import login
+
+    login(client, "organisateur@example.org")
+    page = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert "15 entreprises" in page and "4 acheteurs" in page
+    assert "0 rendez-vous publié<" in page  # French: 0 takes the singular
+    client.get("/langue/en")
+    page = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert "15 companies" in page and "0 published meetings" in page
