@@ -291,3 +291,74 @@ def to_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+AGENDA_HEADER = (
+    "Date",
+    "Début",
+    "Fin",
+    "Table",
+    "Acheteur",
+    "Entreprise",
+    "Besoin",
+    "Statut",
+    "Verrouillé",
+    "UID",
+    "SEQUENCE",
+    "Motif",
+)
+
+
+def agenda_rows(
+    event_id: int, version_id: int | None = None
+) -> tuple[tuple[str, ...], list[list[object]]]:
+    """The meetings of one version (default: the published one) in time order, local times.
+
+    Unscheduled requests follow, with their reason, so the export is the whole record.
+    """
+    from app.models import MeetingStatus, ParticipantRole, ScheduleVersion
+    from app.services.schedules import published_version
+
+    version = (
+        db.session.get(ScheduleVersion, version_id)
+        if version_id is not None
+        else published_version(event_id)
+    )
+    if version is None or version.event_id != event_id:
+        raise LookupError("no such version")
+    tz = version.event.tz
+    rows: list[list[object]] = []
+
+    meetings = sorted(
+        version.meetings,
+        key=lambda m: (
+            m.slot is None,
+            m.slot.starts_at if m.slot else None,
+            m.location.name if m.location else "",
+        ),
+    )
+    for m in meetings:
+        sides = {p.role: p.name for p in m.participants}
+        start = m.slot.starts_at.astimezone(tz) if m.slot else None
+        end = m.slot.ends_at.astimezone(tz) if m.slot else None
+        rows.append(
+            [
+                start.date().isoformat() if start else "",
+                start.strftime("%H:%M") if start else "",
+                end.strftime("%H:%M") if end else "",
+                m.location.name if m.location else "",
+                sides.get(ParticipantRole.BUYER, ""),
+                sides.get(ParticipantRole.COMPANY, ""),
+                m.request.need.title if m.request and m.request.need else "",
+                {
+                    MeetingStatus.SCHEDULED: "planifié",
+                    MeetingStatus.UNSCHEDULED: "non planifié",
+                    MeetingStatus.CANCELLED: "annulé",
+                }[m.status],
+                _yes(m.locked),
+                m.uid,
+                m.sequence,
+                m.reason,
+            ]
+        )
+    return AGENDA_HEADER, rows

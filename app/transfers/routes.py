@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -73,6 +73,11 @@ def export(event_id: int, kind: str, fmt: str) -> ResponseReturnValue:
         header, rows = service.application_rows(event.id)
     elif kind == "demandes":
         header, rows = service.request_rows(event.id)
+    elif kind == "planning":
+        try:
+            header, rows = service.agenda_rows(event.id, request.args.get("version", type=int))
+        except LookupError:
+            abort(404)
     else:
         abort(404)
     name = f"{kind}-evenement-{event.id}.{fmt}"
