@@ -72,6 +72,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from app.answers.routes import bp as answers_bp
     from app.applications.routes import bp as applications_bp
     from app.auth.routes import bp as auth_bp
+    from app.calendar.routes import bp as calendar_bp
     from app.main.routes import bp as main_bp
     from app.needs.routes import bp as needs_bp
     from app.selection.routes import bp as selection_bp
@@ -80,6 +81,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(agenda_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(needs_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(answers_bp)

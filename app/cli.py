@@ -151,8 +151,49 @@ def schedule_worker(once: bool) -> None:
     click.echo(f"{ran} job(s) run.")
 
 
+calendar_cli = AppGroup("calendar", help="Calendar files.")
+
+
+@calendar_cli.command("export")
+@click.argument("event_id", type=int)
+@click.argument("directory", type=click.Path(file_okay=False))
+def calendar_export(event_id: int, directory: str) -> None:
+    """Write one .ics per participant account of the published agenda (file = the e-mail)."""
+    from pathlib import Path
+
+    from app.models import Event, Participant, User
+    from app.models.base import utcnow
+    from app.services import calendars
+    from app.services.schedules import published_version
+
+    if db.session.get(Event, event_id) is None:
+        raise click.ClickException(f"event {event_id} does not exist")
+    if published_version(event_id) is None:
+        raise click.ClickException(f"event {event_id} has no published agenda")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    now = utcnow()
+    written = 0
+    participants = db.session.execute(
+        db.select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
+    ).scalars()
+    for participant in participants:
+        users = db.session.execute(
+            db.select(User).where(User.organisation_id == participant.organisation_id)
+        ).scalars()
+        files: dict[str, bytes] = {}  # one build per language
+        for user in users:
+            lang = user.locale or "fr"
+            if lang not in files:
+                files[lang] = calendars.agenda_file(participant, now=now, lang=lang)
+            (out / f"{user.email}.ics").write_bytes(files[lang])
+            written += 1
+    click.echo(f"{written} calendar file(s) written to {out}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(schedule_cli)
+    app.cli.add_command(calendar_cli)
     app.cli.add_command(cpv_cli)
