@@ -7,7 +7,7 @@ import dataclasses
 from model_builders import instance, meeting, people, slots, tables, workshop
 from model_checks import violations
 
-from app.scheduling.bounds import lp_upper_bounds
+from app.scheduling.bounds import lp_upper_bounds, lp_weight_bound_given_shortfall
 from app.scheduling.model import SchedulingModel, breaks_of, solve
 from app.scheduling.tables import assign_tables
 from app.scheduling.types import Instance, Objective, Participant, Status
@@ -125,3 +125,15 @@ def test_stage_values_recorded_in_lexicographic_order():
     assert res.objective == Objective(0, 6, 0)
     assert (res.stats["shortfall_value"], res.stats["weight_value"],
             res.stats["breaks_value"]) == (0, 6, 0)
+
+
+def test_lp_weight_bound_given_shortfall_is_lexicographic():
+    # One slot, one table: c1 (min 1) can only meet via m1 (weight 1); m2 weighs 5.
+    parts = [Participant("c1", min_meetings=1), *people("b", "c2")]
+    ms = [meeting("m1", "b", "c1", weight=1), meeting("m2", "b", "c2", weight=5)]
+    inst = instance(slots(1), tables(1), parts, ms)
+    sm = SchedulingModel(inst).build()
+    assert lp_upper_bounds(inst, sm.domain, sm.blocked_locations).weight == 5
+    assert lp_weight_bound_given_shortfall(inst, sm.domain, sm.blocked_locations, 0) == 1
+    assert lp_weight_bound_given_shortfall(inst, sm.domain, sm.blocked_locations, 1) == 5
+    assert solve(inst, time_limit=5.0).objective == Objective(0, 1, 0)
