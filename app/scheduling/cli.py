@@ -15,7 +15,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.scheduling.engine import schedule
 from app.scheduling.io import InstanceError, dump_result, load_instance, load_result
 from app.scheduling.validate import validate
 
@@ -43,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 def _solve(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     previous = load_result(args.previous) if args.previous else None
+    # Imported here so that `check` and file errors never pay for loading OR-Tools.
+    from app.scheduling.engine import schedule
+
     result = schedule(instance, time_limit=args.time_limit, workers=args.workers,
                       seed=args.seed, previous=previous)
     text = dump_result(result, args.output)
@@ -55,6 +57,9 @@ def _check(args: argparse.Namespace) -> int:
     instance = load_instance(args.instance)
     result = load_result(args.result)
     report = validate(instance, result)
+    if result.instance and instance.name and result.instance != instance.name:
+        print(f"warning: the result is for instance {result.instance!r}, "
+              f"not {instance.name!r}")
     for v in report.violations:
         print(f"violation {v.rule}: {v.message}")
     obj = report.objective
@@ -75,4 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _solve(args) if args.command == "solve" else _check(args)
     except InstanceError as exc:  # also ResultError: one line, file: path: problem
         print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the -o file cannot be written
+        print(f"{exc.filename}: cannot write file ({exc.strerror or exc})", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ is never returned silently.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import replace
 
 from app.scheduling import model
@@ -71,12 +72,16 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
     if why is not None:
         result = _infeasible(instance, why, t0)
     else:
-        baseline = greedy(instance)
+        t_greedy = time.monotonic()
+        baseline = greedy(instance, repair_spread=True)
+        greedy_s = round(time.monotonic() - t_greedy, 3)
         hint = {m.id: (m.slot, m.location) for m in baseline.meetings}
         remaining = max(0.1, time_limit - (time.monotonic() - t0))
         result = model.solve(instance, time_limit=remaining, workers=workers, seed=seed,
                              hint=hint, previous=previous)
         stats = dict(result.stats)
+        stats["precheck_s"] = round(t_greedy - t0, 3)
+        stats["greedy_s"] = greedy_s
         stats["greedy_status"] = baseline.status.value
         if baseline.objective is not None:
             stats["greedy_weight"] = baseline.objective.weight
@@ -120,7 +125,8 @@ def reoptimize(instance: Instance, previous: Result, *, time_limit: float = 10.0
                     previous=previous)
 
 
-def lock_meetings(instance: Instance, previous: Result, meeting_ids: list[str] | None = None,
+def lock_meetings(instance: Instance, previous: Result,
+                  meeting_ids: Collection[str] | None = None,
                   *, require: bool = True) -> Instance:
     """`instance` with the given meetings (default: all) fixed where `previous` holds them.
 

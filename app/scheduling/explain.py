@@ -5,6 +5,7 @@ and parameters (ids and numbers) that the web app can translate, plus an
 English `message()` written into the result file. The diagnosis looks at the
 returned schedule, from the most structural cause to the most circumstantial:
 
+0. `no_locations`: the instance has no location at all;
 1. `conflicting_locations`: two participants are pinned to different locations;
 2. `no_common_free_slot`: the participants are never free together;
 3. `session_closed`: they are free together, but never in the meeting's
@@ -41,7 +42,8 @@ __all__ = ["CODES", "Reason", "diagnose_infeasible", "explain", "fill_reasons"]
 
 ParamValue = str | int | tuple[str, ...]
 
-CODES = ("conflicting_locations", "no_common_free_slot", "session_closed", "precedence",
+CODES = ("no_locations", "conflicting_locations", "no_common_free_slot", "session_closed",
+         "precedence",
          "workshop_conflict", "participant_cap_reached", "lost_to_higher_priority",
          "lost_to_other_meetings", "tables_full", "break_spread", "not_selected",
          "instance_infeasible", "no_schedule_found")
@@ -78,6 +80,7 @@ class Reason:
 
         who = ids("participants") if "participants" in p else ""
         templates: dict[str, Callable[[], str]] = {
+            "no_locations": lambda: "the event has no location for one-to-one meetings",
             "conflicting_locations": lambda: f"{who} are pinned to different locations "
                                              f"({ids('locations')})",
             "no_common_free_slot": lambda: f"{who} have no common free slot",
@@ -153,6 +156,9 @@ def explain(instance: Instance, result: Result) -> dict[str, Reason]:
     for mid in wanted:
         m = meetings[mid]
         who = m.participants
+        if not location_ids:
+            out[mid] = _reason("no_locations")
+            continue
         pins = sorted({loc for loc in (m.location, *(participants[p].location for p in who))
                        if loc is not None})
         if len(pins) > 1:
@@ -221,7 +227,7 @@ def fill_reasons(instance: Instance, result: Result, *, overwrite: bool = False)
     """`result` with every empty unscheduled reason (all, with `overwrite`) explained."""
     reasons = explain(instance, result)
     unscheduled = tuple(
-        Unscheduled(u.id, reasons[u.id].message())
+        Unscheduled(u.id, reasons[u.id].message(), reasons[u.id].code, reasons[u.id].params)
         if (overwrite or not u.reason) and u.id in reasons else u
         for u in result.unscheduled)
     return Result(instance=result.instance, status=result.status, meetings=result.meetings,
@@ -255,7 +261,8 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
             seen.add(mid)
             must.append(mid)
             stack.extend(reversed(meetings[mid].after))
-    must.sort(key=lambda mid: list(meetings).index(mid))
+    position = {mid: i for i, mid in enumerate(meetings)}
+    must.sort(key=position.__getitem__)
 
     # -- workshops alone
     member_at: dict[tuple[str, str], str] = {}

@@ -16,6 +16,10 @@ slot. Tables: a meeting pinned to a location (fixed, or a pinned participant)
 takes it; any other meeting takes the first free table, preferring tables
 that nobody is pinned to, then the table one of its participants already used.
 
+With `repair_spread` (the engine's hint and fallback, not the baseline
+figures), single meetings are then moved to other possible slots while that
+lowers the breaks in excess of `max_break_spread` (then the total breaks).
+
 Status: the greedy never proves anything, so it returns FEASIBLE when its
 schedule meets every hard rule (all required meetings placed, every workshop
 at least `min_size`, the break spread respected) and UNKNOWN otherwise — never
@@ -186,8 +190,13 @@ class GreedyState:
         return True
 
 
-def greedy(instance: Instance) -> Result:
-    """First-fit schedule of `instance` (see the module docstring for order and status)."""
+def greedy(instance: Instance, *, repair_spread: bool = False) -> Result:
+    """First-fit schedule of `instance` (see the module docstring for order and status).
+
+    With `repair_spread` (used for the engine's hint, not for the baseline
+    figures), meetings are then moved one at a time while that narrows the
+    spread of breaks (see `_repair_spread`).
+    """
     t0 = time.monotonic()
     state = GreedyState(instance)
     domain = static_domain(instance)
@@ -239,6 +248,10 @@ def greedy(instance: Instance) -> Result:
         if pid not in state.attendees[wid]:
             state.try_candidate(wid, pid)
 
+    moves = 0
+    if repair_spread and instance.rules.max_break_spread is not None:
+        moves = _repair_spread(state, domain, instance.rules.max_break_spread)
+
     result = Result(
         instance=instance.name,
         status=Status.FEASIBLE,
@@ -258,7 +271,7 @@ def greedy(instance: Instance) -> Result:
         objective=report.objective, wall_time_s=round(time.monotonic() - t0, 3),
         reason=None if report.ok else "greedy: " + "; ".join(
             v.message for v in report.violations[:3]),
-        stats={"solver": "greedy", "required_unplaced": unplaced},
+        stats={"solver": "greedy", "required_unplaced": unplaced, "spread_moves": moves},
     )
 
 
@@ -287,3 +300,100 @@ def _place_in_order(state: GreedyState, ids: list[str], key: Callable[[str], tup
             waiting[nxt] -= 1
             if waiting[nxt] == 0:
                 heapq.heappush(heap, (key(nxt), nxt))
+
+
+def _day_breaks(days: list[list[str]], busy: set[str]) -> int:
+    """Breaks of one participant busy in `busy` (see validate.count_breaks)."""
+    total = 0
+    for day in days:
+        flags = [s in busy for s in day]
+        if True in flags:
+            first = flags.index(True)
+            last = len(flags) - 1 - flags[::-1].index(True)
+            total += sum(1 for i in range(first + 1, last + 1) if not flags[i] and flags[i - 1])
+    return total
+
+
+def _repair_spread(state: GreedyState, domain: dict[str, list[str]], spread: int,
+                   max_moves: int = 2000) -> int:
+    """Move single meetings while (excess breaks, total breaks) decreases; returns moves made.
+
+    A move keeps every conflict rule: the meeting goes to another slot of its
+    domain where all its participants are free and its table (or a free one)
+    is available, between its predecessors and its successors. Stops when
+    the spread is within `spread` or no single move improves.
+    """
+    inst = state.instance
+    meetings = {m.id: m for m in inst.meetings}
+    by_day: dict[str, list[str]] = defaultdict(list)
+    for s in inst.slots:
+        by_day[s.day].append(s.id)
+    days = list(by_day.values())
+    successors: dict[str, list[str]] = defaultdict(list)
+    for m in inst.meetings:
+        for a in m.after:
+            successors[a].append(m.id)
+    busy_sets = {p.id: set(state.busy[p.id]) for p in inst.participants}
+    breaks = {p: _day_breaks(days, b) for p, b in busy_sets.items()}
+    if not breaks:
+        return 0
+
+    def score() -> tuple[int, int]:
+        # Excess over the allowed spread, summed over participants: progress on any of
+        # several participants at the maximum counts, not only on the last one.
+        floor = min(breaks.values()) + spread
+        return (sum(max(0, b - floor) for b in breaks.values()), sum(breaks.values()))
+
+    moves = 0
+    current = score()
+    while current[0] > 0 and moves < max_moves:
+        floor = min(breaks.values()) + spread
+        worst = sorted((p for p in breaks if breaks[p] > floor), key=lambda p: -breaks[p])
+        improved = False
+        for pid in worst:
+            mine = [mid for mid, (sl, _) in state.placed.items()
+                    if pid in meetings[mid].participants]
+            for mid in mine:
+                m = meetings[mid]
+                old_slot, old_table = state.placed[mid]
+                lo = max((state.slot_index[state.placed[a][0]] for a in m.after
+                          if a in state.placed), default=-1)
+                hi = min((state.slot_index[state.placed[b][0]] for b in successors[mid]
+                          if b in state.placed), default=len(inst.slots))
+                for slot in domain[mid]:
+                    k = state.slot_index[slot]
+                    if slot == old_slot or not lo < k < hi:
+                        continue
+                    if any(slot in state.busy[p] for p in m.participants):
+                        continue
+                    table = state.free_table(m, slot)
+                    if table is None:
+                        continue
+                    saved = {p: breaks[p] for p in m.participants}
+                    for p in m.participants:
+                        busy_sets[p].discard(old_slot)
+                        busy_sets[p].add(slot)
+                        breaks[p] = _day_breaks(days, busy_sets[p])
+                    trial = score()
+                    if trial < current:
+                        del state.taken[old_table, old_slot]
+                        state.taken[table, slot] = f"meeting {mid}"
+                        for p in m.participants:
+                            del state.busy[p][old_slot]
+                            state.busy[p][slot] = f"meeting {mid}"
+                        state.placed[mid] = (slot, table)
+                        current = trial
+                        moves += 1
+                        improved = True
+                        break
+                    for p in m.participants:  # undo the trial
+                        busy_sets[p].discard(slot)
+                        busy_sets[p].add(old_slot)
+                        breaks[p] = saved[p]
+                if improved:
+                    break
+            if improved:
+                break
+        if not improved:
+            break
+    return moves

@@ -606,7 +606,9 @@ def parse_result(data: object, source: str = "<result>") -> Result:
         path = _child("unscheduled", i)
         obj = r.obj(raw, path, None, ("id", "reason"))
         unscheduled.append(Unscheduled(id=r.string(obj["id"], _child(path, "id")),
-                                       reason=r.string(obj["reason"], _child(path, "reason"))))
+                                       reason=r.string(obj["reason"], _child(path, "reason")),
+                                       code=r.optional(obj, "code", path, r.string, ""),
+                                       params=_params(r, obj, path)))
     workshops: list[WorkshopPlacement] = []
     for i, raw in enumerate(r.array_or_empty(top, "workshops", "")):
         path = _child("workshops", i)
@@ -641,6 +643,23 @@ def parse_result(data: object, source: str = "<result>") -> Result:
     )
 
 
+def _params(r: _Reader, obj: Mapping[str, Any],
+            path: str) -> tuple[tuple[str, str | int | tuple[str, ...]], ...]:
+    """The optional `params` of an unscheduled meeting: strings, integers, string lists."""
+    raw = r.obj_or_empty(obj, "params", path, None)
+    out: list[tuple[str, str | int | tuple[str, ...]]] = []
+    ppath = _child(path, "params")
+    for key, value in raw.items():
+        where = _child(ppath, key)
+        if isinstance(value, list):
+            out.append((key, tuple(r.string(v, _child(where, i)) for i, v in enumerate(value))))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out.append((key, value))
+        else:
+            out.append((key, r.string(value, where)))
+    return tuple(out)
+
+
 def load_result(path: str | Path) -> Result:
     """Read a result file and check its shape; errors name the file as given in `path`."""
     return parse_result(_read_json(path, ResultError), str(path))
@@ -664,7 +683,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         data["reason"] = result.reason
     data["meetings"] = [{"id": m.id, "slot": m.slot, "location": m.location}
                         for m in result.meetings]
-    data["unscheduled"] = [{"id": u.id, "reason": u.reason} for u in result.unscheduled]
+    data["unscheduled"] = [_unscheduled_to_dict(u) for u in result.unscheduled]
     data["workshops"] = [{"id": w.id, "participants": list(w.participants)}
                          for w in result.workshops]
     data["objective"] = {"shortfall": result.objective.shortfall,
@@ -676,6 +695,14 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     if result.stats:
         data["stats"] = dict(result.stats)
     return data
+
+
+def _unscheduled_to_dict(u: Unscheduled) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": u.id, "reason": u.reason}
+    if u.code:  # extra keys, allowed by the contract: the reason in translatable form
+        out["code"] = u.code
+        out["params"] = {k: list(v) if isinstance(v, tuple) else v for k, v in u.params}
+    return out
 
 
 def dump_result(result: Result, path: str | Path | None = None) -> str:

@@ -124,6 +124,10 @@ class ScheduledMeeting:
 class Unscheduled:
     id: str
     reason: str
+    # Machine-readable form of `reason` (explain.Reason): a code and its parameters, so the
+    # web app can translate it. Empty when unknown (e.g. a result file written elsewhere).
+    code: str = ""
+    params: tuple[tuple[str, str | int | tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

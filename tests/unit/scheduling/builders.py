@@ -6,7 +6,14 @@ import copy
 from typing import Any
 
 from app.scheduling.io import parse_instance
-from app.scheduling.types import Instance
+from app.scheduling.types import (
+    Instance,
+    Result,
+    ScheduledMeeting,
+    Status,
+    Unscheduled,
+    WorkshopPlacement,
+)
 
 BASE: dict[str, Any] = {
     "format": "entremise-instance/1",
@@ -52,3 +59,14 @@ def meetings(*specs: tuple[str, ...] | dict[str, Any]) -> list[dict[str, Any]]:
         else:
             out.append({"id": f"m{i}", "participants": list(spec)})
     return out
+
+
+def result(placed: dict[str, tuple[str, str]], unscheduled: tuple[str, ...] = (),
+           workshops: dict[str, tuple[str, ...]] | None = None,
+           status: Status = Status.FEASIBLE) -> Result:
+    """A result from {meeting: (slot, location)} and unscheduled ids."""
+    return Result(
+        instance="tiny", status=status,
+        meetings=tuple(ScheduledMeeting(m, s, loc) for m, (s, loc) in placed.items()),
+        unscheduled=tuple(Unscheduled(m, "") for m in unscheduled),
+        workshops=tuple(WorkshopPlacement(w, ps) for w, ps in (workshops or {}).items()))

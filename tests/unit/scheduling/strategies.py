@@ -43,7 +43,8 @@ def instance_data(draw: st.DrawFn, max_meetings: int = 8, max_slots: int = 5,
     pids = [p["id"] for p in people]
     meetings = []
     for i in range(draw(st.integers(1, max_meetings))):
-        pair = draw(st.lists(st.sampled_from(pids), min_size=2, max_size=2, unique=True))
+        size = 3 if n_people >= 3 and draw(st.integers(0, 5)) == 0 else 2  # group meetings too
+        pair = draw(st.lists(st.sampled_from(pids), min_size=size, max_size=size, unique=True))
         m: dict[str, Any] = {"id": f"m{i}", "participants": pair,
                              "weight": draw(st.integers(1, 5))}
         if draw(st.integers(0, 9)) == 0:

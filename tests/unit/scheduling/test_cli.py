@@ -119,3 +119,44 @@ def test_cli_solve_with_previous_reports_changed_meetings(tmp_path: Path) -> Non
     out = json.loads(proc.stdout)
     assert out["stats"]["changed_meetings"] == 1
     assert out["stats"]["changed_meeting_ids"] == "m1"
+
+
+def test_cli_check_warns_when_result_is_for_another_instance(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    res = write(tmp_path / "r.json", {
+        "format": "entremise-result/1", "instance": "other", "status": "FEASIBLE",
+        "meetings": [{"id": "m1", "slot": "s1", "location": "T1"},
+                     {"id": "m2", "slot": "s1", "location": "T2"}],
+        "unscheduled": [], "objective": {"shortfall": 0, "weight": 2, "breaks": 0}})
+    proc = run("check", inst, res)
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        "warning: the result is for instance 'other', not 'tiny'",
+        "objective: shortfall=0 weight=2 breaks=0",
+        "status: FEASIBLE; 0 violations",
+    ]
+
+
+def test_cli_solve_bad_previous_file_exits_two(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    prev = write(tmp_path / "prev.json", {"format": "entremise-result/1", "status": "OPTIMAL",
+                                          "meetings": [{"id": "m1", "slot": "s1"}],
+                                          "unscheduled": [], "objective": {}})
+    proc = run("solve", inst, "--previous", prev)
+    assert proc.returncode == 2
+    assert proc.stderr == f"{prev}: meetings[0].location: missing required key\n"
+
+
+def test_cli_solve_unwritable_output_exits_two(tmp_path: Path) -> None:
+    inst = write(tmp_path / "tiny.json", base_data())
+    target = tmp_path / "missing-dir" / "out.json"
+    proc = run("solve", inst, "--time-limit", "2", "-o", target)
+    assert proc.returncode == 2
+    assert proc.stderr == f"{target}: cannot write file (No such file or directory)\n"
+
+
+def test_validate_module_does_not_load_ortools() -> None:
+    code = "import sys, app.scheduling.validate; print('ortools' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.stdout == "False\n"

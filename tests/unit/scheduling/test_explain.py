@@ -5,8 +5,7 @@ from __future__ import annotations
 from app.scheduling.explain import Reason, diagnose_infeasible, explain, fill_reasons
 from app.scheduling.types import Status
 
-from .builders import instance, meetings
-from .test_validate import result
+from .builders import instance, meetings, result
 
 FOUR = [{"id": "b1"}, {"id": "b2"}, {"id": "c1"}, {"id": "c2"}]
 
@@ -22,6 +21,13 @@ def test_explain_no_common_free_slot_matches_contract_wording() -> None:
     reason = explain(inst, result({"m2": ("s1", "T1")}, unscheduled=("m1",)))["m1"]
     assert reason == Reason("no_common_free_slot", (("participants", ("b1", "c1")),))
     assert reason.message() == "b1 and c1 have no common free slot"
+
+
+def test_explain_no_locations_at_all() -> None:
+    inst = instance(locations=[])
+    reasons = explain(inst, result({}, unscheduled=("m1", "m2")))
+    assert [r.message() for r in reasons.values()] == [
+        "the event has no location for one-to-one meetings"] * 2
 
 
 def test_explain_conflicting_pinned_locations() -> None:
@@ -142,8 +148,9 @@ def test_explain_infeasible_and_unknown_results() -> None:
 def test_fill_reasons_fills_only_empty_reasons() -> None:
     inst = instance(participants=people(c1={"unavailable": ["s1", "s2", "s3", "s4"]}))
     res = fill_reasons(inst, result({"m2": ("s1", "T1")}, unscheduled=("m1",)))
-    assert [(u.id, u.reason) for u in res.unscheduled] == [
-        ("m1", "b1 and c1 have no common free slot")]
+    assert [(u.id, u.reason, u.code, u.params) for u in res.unscheduled] == [
+        ("m1", "b1 and c1 have no common free slot", "no_common_free_slot",
+         (("participants", ("b1", "c1")),))]
 
 
 # --------------------------------------------------------------------------- diagnose

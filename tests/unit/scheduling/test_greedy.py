@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,23 @@ def test_static_domain_filters_session_fixed_slot_and_availability() -> None:
     assert static_domain(inst) == {"m1": ["s4"], "m2": [], "m3": ["s2"]}
 
 
+def test_greedy_repair_spread_moves_a_meeting_to_close_a_break() -> None:
+    inst = instance(rules={"max_break_spread": 0},
+                    participants=[{"id": "b1"}, {"id": "b2"}, {"id": "c1"},
+                                  {"id": "c2", "unavailable": ["s1", "s2"]}],
+                    meetings=meetings({"participants": ["b1", "c1"], "required": True},
+                                      {"participants": ["b1", "c2"], "required": True}))
+    plain = greedy(inst)
+    assert plain.status is Status.UNKNOWN
+    claimed = replace(plain, status=Status.FEASIBLE)  # as a complete schedule it breaks...
+    assert validate(inst, claimed).rules_violated() == ["max_break_spread"]
+    repaired = greedy(inst, repair_spread=True)
+    assert repaired.status is Status.FEASIBLE
+    assert validate(inst, repaired).violations == ()
+    assert {m.id: m.slot for m in repaired.meetings} == {"m1": "s2", "m2": "s3"}
+    assert repaired.stats["spread_moves"] == 1
+
+
 def _b2b_files() -> list[Path]:
     return sorted(B2B.glob("*.json")) if B2B.is_dir() else []
 
@@ -84,6 +102,9 @@ def test_greedy_b2b_instances_are_valid_and_count_unplaced() -> None:
         inst = load_instance(path)
         res = greedy(inst)
         assert validate(inst, res).violations == (), path.name
+        repaired = greedy(inst, repair_spread=True)
+        assert validate(inst, repaired).violations == (), path.name
+        assert repaired.stats["required_unplaced"] == res.stats["required_unplaced"]
         unplaced[inst.name] = sum(1 for u in res.unscheduled)
         assert res.stats["required_unplaced"] == unplaced[inst.name]
         if unplaced[inst.name]:

@@ -170,6 +170,26 @@ BAD_INSTANCES: list[tuple[str, Callable[[Data], None], str]] = [
      "workshops[0].candidates[0].weight: must be at least 1, got 0"),
     ("candidate_unknown_key", _add_workshop(candidates=[{"participant": "c1", "w": 1}]),
      "workshops[0].candidates[0].w: unknown key"),
+    ("candidate_unknown_participant", _add_workshop(candidates=[{"participant": "zz"}]),
+     "workshops[0].candidates[0].participant: unknown participant 'zz'"),
+    ("candidate_missing_participant", _add_workshop(candidates=[{"weight": 2}]),
+     "workshops[0].candidates[0].participant: missing required key"),
+    ("duplicate_workshop",
+     lambda d: d.update(workshops=[{"id": "w1", "slots": ["s1"]}, {"id": "w1", "slots": ["s2"]}]),
+     "workshops[1].id: duplicate workshop id 'w1' (first at workshops[0].id)"),
+    ("workshops_not_array", _set("workshops", {}), "workshops: expected an array, got object"),
+    ("workshop_empty_slots", _add_workshop(slots=[]),
+     "workshops[0].slots: expected at least 1 item, got 0"),
+    ("workshop_location_not_string", _add_workshop(location=None),
+     "workshops[0].location: expected a string, got null"),
+    ("name_not_string", _set("name", 3), "name: expected a string, got number"),
+    ("rules_not_object", _set("rules", [2]), "rules: expected an object, got array"),
+    ("unavailable_not_array", _set("participants.2.unavailable", "s1"),
+     "participants[2].unavailable: expected an array, got string"),
+    ("unknown_after_in_cycle_check",
+     lambda d: d["meetings"].append({"id": "m3", "participants": ["b1", "c2"],
+                                     "after": ["m1", "m4"]}),
+     "meetings[2].after[1]: unknown meeting 'm4'"),
     ("rules_unknown_key", _set("rules", {"max_breaks": 2}), "rules.max_breaks: unknown key"),
     ("negative_spread", _set("rules", {"max_break_spread": -1}),
      "rules.max_break_spread: must be at least 0, got -1"),
@@ -312,6 +332,21 @@ def test_dump_result_round_trips(tmp_path: Path) -> None:
     dump_result(result, path)
     assert load_result(path) == result
     assert json.loads(path.read_text(encoding="utf-8"))["bound"] == {"weight": 2}
+
+
+def test_dump_result_keeps_reason_code_and_params(tmp_path: Path) -> None:
+    result = Result(instance="tiny", status=Status.FEASIBLE, objective=Objective(0, 0, 0),
+                    unscheduled=(Unscheduled("m2", "b1 reached its cap of 1 meetings",
+                                             "participant_cap_reached",
+                                             (("participant", "b1"), ("cap", 1),
+                                              ("meetings", ("m1", "m3")))),))
+    path = tmp_path / "r.json"
+    dump_result(result, path)
+    assert json.loads(path.read_text(encoding="utf-8"))["unscheduled"] == [
+        {"id": "m2", "reason": "b1 reached its cap of 1 meetings",
+         "code": "participant_cap_reached",
+         "params": {"participant": "b1", "cap": 1, "meetings": ["m1", "m3"]}}]
+    assert load_result(path) == result
 
 
 def test_dump_result_without_objective_is_refused() -> None:

@@ -6,28 +6,10 @@ from typing import Any
 
 import pytest
 
-from app.scheduling.types import (
-    Objective,
-    Result,
-    ScheduledMeeting,
-    Status,
-    Unscheduled,
-    WorkshopPlacement,
-)
+from app.scheduling.types import Objective, Status
 from app.scheduling.validate import RULES, Violation, count_breaks, validate
 
-from .builders import instance, meetings
-
-
-def result(placed: dict[str, tuple[str, str]], unscheduled: tuple[str, ...] = (),
-           workshops: dict[str, tuple[str, ...]] | None = None,
-           status: Status = Status.FEASIBLE) -> Result:
-    """A result from {meeting: (slot, location)} and unscheduled ids."""
-    return Result(
-        instance="tiny", status=status,
-        meetings=tuple(ScheduledMeeting(m, s, loc) for m, (s, loc) in placed.items()),
-        unscheduled=tuple(Unscheduled(m, "") for m in unscheduled),
-        workshops=tuple(WorkshopPlacement(w, ps) for w, ps in (workshops or {}).items()))
+from .builders import instance, meetings, result
 
 
 def rules_of(report: Any) -> list[tuple[str, tuple[str, ...]]]:
