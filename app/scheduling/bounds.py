@@ -48,8 +48,22 @@ def lp_upper_bounds(instance: Instance, domain: Mapping[str, list[int]],
                     meetings=_solve(instance, domain, blocked_locations, "meetings"))
 
 
+def lp_weight_bound_given_shortfall(instance: Instance, domain: Mapping[str, list[int]],
+                                    blocked_locations: Mapping[int, set[str]],
+                                    max_shortfall: int) -> int | None:
+    """LP upper bound on the weight among schedules with shortfall <= max_shortfall.
+
+    The lexicographic objective maximises weight only among schedules of
+    optimal shortfall S*; for any achieved shortfall S >= S*, this bound
+    (shortfall_p >= min_meetings_p - held_p, sum <= S) is therefore an upper
+    bound on the lexicographic weight, tighter than `lp_upper_bounds`.
+    """
+    return _solve(instance, domain, blocked_locations, "weight", max_shortfall)
+
+
 def _solve(instance: Instance, domain: Mapping[str, list[int]],
-           blocked_locations: Mapping[int, set[str]], what: str) -> int | None:
+           blocked_locations: Mapping[int, set[str]], what: str,
+           max_shortfall: int | None = None) -> int | None:
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
         return None
@@ -117,6 +131,14 @@ def _solve(instance: Instance, domain: Mapping[str, list[int]],
     for part in instance.participants:
         if part.max_meetings is not None and per_p[part.id]:
             solver.Add(sum(per_p[part.id]) <= part.max_meetings)
+    if max_shortfall is not None:
+        shortfalls = []
+        for part in instance.participants:
+            if part.min_meetings > 0:
+                u = solver.NumVar(0.0, float(part.min_meetings), "")
+                solver.Add(u >= part.min_meetings - sum(per_p[part.id]))
+                shortfalls.append(u)
+        solver.Add(sum(shortfalls) <= max_shortfall)
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
