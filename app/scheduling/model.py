@@ -11,7 +11,7 @@ re-optimising, changes). Each level is one CP-SAT solve of the same model: the
 level's optimum (or best value, when not proved) is added as a constraint and
 the whole solution is passed as a complete hint to the next level.
 
-docs/MODEL-solver.md states the model in mathematics.
+docs/MODEL.md (« The CP-SAT model ») states the model in mathematics.
 """
 
 from __future__ import annotations
