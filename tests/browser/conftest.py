@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
+from app.models import Event
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a sandboxed machine without network: no sandbox as root, no background calls.
@@ -38,13 +41,15 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app with the demo event on a SQLite file, served by a thread on 127.0.0.1."""
-    path = tmp_path_factory.mktemp("browser") / "browser.db"
+@contextmanager
+def serve_demo(directory: Path, prepare: Callable[[Event], None] | None = None):
+    """Serve the app with the demo event on a SQLite file, by a thread on 127.0.0.1.
+
+    `prepare` may adjust the demo event before serving. Yields (base URL, app).
+    """
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{directory / 'browser.db'}",
         SERVER_NAME=None,
         PROPAGATE_UNEXPECTED=False,
     )
@@ -52,17 +57,28 @@ def live_server(tmp_path_factory):
         db.create_all()
         from app.services.demo import load_demo
 
-        load_demo()
+        event = load_demo()
+        if prepare is not None:
+            prepare(event)
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The demo event served on loopback (modules may override this fixture)."""
+    with serve_demo(tmp_path_factory.mktemp("browser")) as (url, _app):
+        yield url
 
 
 @pytest.fixture(scope="module")

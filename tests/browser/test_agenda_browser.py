@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
-
-if not Path(__file__).with_name("conftest.py").exists():
-    pytest.skip(
-        "needs the browser harness (tests/browser/conftest.py) from main",
-        allow_module_level=True,
-    )
-
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
+from tests.browser.conftest import serve_demo
+from tests.browser.test_accounts_browser import assert_accessible
 from tests.solvers import first_fit
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Demo-Entremise-2026"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 TIME_LIMIT = "Limite de temps du calcul (secondes)"
 
 
@@ -38,20 +27,6 @@ def live_server(tmp_path_factory):
     """
     from app.services import jobs
 
-    path = tmp_path_factory.mktemp("agenda") / "agenda.db"
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-        SERVER_NAME=None,
-        PROPAGATE_UNEXPECTED=False,
-    )
-    with app.app_context():
-        db.create_all()
-        from app.services.demo import load_demo
-
-        load_demo()
-        db.session.commit()
-        db.session.remove()
     real_solver, jobs.default_solver = jobs.default_solver, first_fit
     stop = threading.Event()
 
@@ -59,24 +34,15 @@ def live_server(tmp_path_factory):
         with app.app_context():
             jobs.work(stop=stop, idle_sleep=0.2)
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    stop.set()
-    worker.join()
-    jobs.default_solver = real_solver
-    with app.app_context():
-        db.engine.dispose()
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page, options=WCAG_AA)
-    assert results.violations_count == 0, results.generate_report()
+    with serve_demo(tmp_path_factory.mktemp("agenda")) as (url, app):
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        try:
+            yield url
+        finally:
+            stop.set()
+            worker.join()
+            jobs.default_solver = real_solver
 
 
 def test_organiser_generates_reviews_locks_and_publishes(page):

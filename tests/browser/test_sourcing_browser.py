@@ -4,48 +4,28 @@ with three wishes; every page passes the axe WCAG 2.1 AA gate."""
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
 from app.models import EventStatus
+from tests.browser.conftest import serve_demo
 from tests.browser.test_accounts_browser import assert_accessible, login
 
 pytestmark = pytest.mark.browser
 
 
+def _open_for_applications(event) -> None:
+    event.status = EventStatus.OPEN
+    event.application_deadline = datetime.now(UTC) + timedelta(days=7)
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The demo event, open for applications, served on loopback (overrides conftest's)."""
-    path = tmp_path_factory.mktemp("sourcing") / "browser.db"
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-        SERVER_NAME=None,
-        PROPAGATE_UNEXPECTED=False,
-    )
-    with app.app_context():
-        db.create_all()
-        from app.services.demo import load_demo
-
-        event = load_demo()
-        event.status = EventStatus.OPEN
-        event.application_deadline = datetime.now(UTC) + timedelta(days=7)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    with serve_demo(tmp_path_factory.mktemp("sourcing"), _open_for_applications) as (url, _app):
+        yield url
 
 
 def test_public_catalogue_filters_by_cpv_division(page):
