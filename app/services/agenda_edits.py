@@ -69,6 +69,7 @@ class Problem:
     time: str = ""
     other: str = ""
     message: str = ""
+    slot_id: int | None = None  # the slot of `time`, for pages that format times themselves
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class EditOutcome:
 def time_label(slot: Slot) -> str:
     """A slot's local start as French typography writes it: « 14 h 20 »."""
     start = slot.local_start()
-    return f"{start.hour} h {start.minute:02d}"
+    return f"{start.hour}\u00a0h\u00a0{start.minute:02d}"
 
 
 # --------------------------------------------------------------------------- checking
@@ -154,6 +155,10 @@ class _Namer:
         self.workshops = {f"w{w.id}": w.title for w in version.event.workshops}
         self.pinned = {p.id: p.location for p in instance.participants}
 
+    @staticmethod
+    def slot(key: str) -> int | None:
+        return int(key[1:]) if key.startswith("s") and key[1:].isdigit() else None
+
     def __call__(self, key: str | None) -> str:
         if key is None:
             return ""
@@ -173,18 +178,21 @@ class _Namer:
             others = [i for i in ids[2:] if i not in edited]
             other = self(others[0]) if others and others[0].startswith("w") else ""
             return Problem(v.rule, who=self(ids[0]), time=self(ids[1]), other=other,
-                           message=message)
+                           message=message, slot_id=self.slot(ids[1]))
         if v.rule == "location_conflict":
-            return Problem(v.rule, table=self(ids[0]), time=self(ids[1]), message=message)
+            return Problem(v.rule, table=self(ids[0]), time=self(ids[1]), message=message,
+                           slot_id=self.slot(ids[1]))
         if v.rule == "unavailable":
-            return Problem(v.rule, who=self(ids[1]), time=self(ids[2]), message=message)
+            return Problem(v.rule, who=self(ids[1]), time=self(ids[2]), message=message,
+                           slot_id=self.slot(ids[2]))
         if v.rule == "max_meetings":
             return Problem(v.rule, who=self(ids[0]), message=message)
         if v.rule == "pinned_location":
             return Problem(v.rule, who=self(ids[1]), table=self(self.pinned.get(ids[1])),
                            message=message)
         if v.rule in ("session", "fixed_slot"):
-            return Problem(v.rule, time=self(ids[1]), message=message)
+            return Problem(v.rule, time=self(ids[1]), message=message,
+                           slot_id=self.slot(ids[1]))
         if v.rule == "fixed_location":
             return Problem(v.rule, table=self(ids[1]), message=message)
         return Problem(v.rule, message=message)

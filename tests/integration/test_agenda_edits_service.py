@@ -124,9 +124,10 @@ def test_move_refused_when_participant_busy(day):
         Problem(
             "participant_conflict",
             who="Déchets",
-            time="14 h 20",
-            message="Déchets has 2 activities in slot 14 h 20: "
+            time="14\u00a0h\u00a020",
+            message="Déchets has 2 activities in slot 14\u00a0h\u00a020: "
             f"meeting r{m['alpha-dechets'].request_id}, meeting r{m['gamma-dechets'].request_id}",
+            slot_id=s[1].id,
         ),
     )
     meeting = db.session.get(Meeting, m["gamma-dechets"].id)
@@ -141,7 +142,7 @@ def test_move_refused_when_table_taken(day):
         )
     )
     assert [(p.rule, p.table, p.time) for p in problems] == [
-        ("location_conflict", "Table 1", "14 h 00")
+        ("location_conflict", "Table 1", "14\u00a0h\u00a000")
     ]
 
 
@@ -154,7 +155,9 @@ def test_move_refused_in_unavailable_slot(day):
             day["version"].id, m["gamma-dechets"].id, s[2].id, t[0].id, actor_id=None
         )
     )
-    assert [(p.rule, p.who, p.time) for p in problems] == [("unavailable", "Gamma", "14 h 40")]
+    assert [(p.rule, p.who, p.time) for p in problems] == [
+        ("unavailable", "Gamma", "14\u00a0h\u00a040")
+    ]
 
 
 def test_move_refused_for_locked_meeting(day):
@@ -253,8 +256,8 @@ def test_add_refused_when_participant_busy(day):
         lambda: agenda_edits.add(day["version"].id, meeting.id, s[0].id, t[2].id, actor_id=None)
     )
     assert [(p.rule, p.who, p.time) for p in problems] == [
-        ("participant_conflict", "Déchets", "14 h 00"),
-        ("participant_conflict", "Alpha", "14 h 00"),
+        ("participant_conflict", "Déchets", "14\u00a0h\u00a000"),
+        ("participant_conflict", "Alpha", "14\u00a0h\u00a000"),
     ]
 
 
@@ -301,8 +304,8 @@ def test_swap_refused_when_it_double_books(day):
         )
     )
     assert [(p.rule, p.who, p.time) for p in problems] == [
-        ("participant_conflict", "Voirie", "14 h 00"),
-        ("participant_conflict", "Déchets", "14 h 20"),
+        ("participant_conflict", "Voirie", "14\u00a0h\u00a000"),
+        ("participant_conflict", "Déchets", "14\u00a0h\u00a020"),
     ]
 
 
