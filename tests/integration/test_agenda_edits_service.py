@@ -8,9 +8,14 @@ from app.extensions import db
 from app.models import (
     AuditEntry,
     Booking,
+    InterestKind,
     Meeting,
     MeetingStatus,
     Unavailability,
+    Workshop,
+    WorkshopInterest,
+    WorkshopSeat,
+    WorkshopSlot,
 )
 from app.scheduling.types import Objective
 from app.scheduling.validate import Report
@@ -315,3 +320,33 @@ def test_swap_refused_with_a_locked_meeting(day):
     with pytest.raises(agenda.AgendaError, match=r"^locked$"):
         agenda_edits.swap(day["version"].id, m["alpha-voirie"].id, m["beta-voirie"].id,
                           actor_id=None)
+
+
+def test_move_refused_onto_a_workshop_of_a_participant(day):
+    s, t, m, p = day["slots"], day["tables"], day["m"], day["people"]
+    version = day["version"]
+    workshop = Workshop(event=day["event"], title="Atelier LED")
+    workshop.slot_links = [WorkshopSlot(slot=s[2])]
+    workshop.interests = [WorkshopInterest(participant=p["voirie"], kind=InterestKind.MEMBER)]
+    db.session.add(workshop)
+    db.session.flush()
+    # Voirie holds a seat in this version: the workshop books her at 14 h 40.
+    db.session.add(
+        WorkshopSeat(version_id=version.id, workshop_id=workshop.id, participant_id=p["voirie"].id)
+    )
+    db.session.flush()
+    db.session.add(
+        Booking(
+            version_id=version.id,
+            participant_id=p["voirie"].id,
+            slot_id=s[2].id,
+            workshop_id=workshop.id,
+        )
+    )
+    db.session.commit()
+    problems = _refusal(
+        lambda: agenda_edits.move(version.id, m["beta-voirie"].id, s[2].id, t[2].id, actor_id=None)
+    )
+    assert [(p.rule, p.who, p.time, p.other) for p in problems] == [
+        ("participant_conflict", "Voirie", "14\u00a0h\u00a040", "Atelier LED")
+    ]

@@ -19,6 +19,7 @@ from app.scheduling.types import Objective
 from app.scheduling.validate import Report
 from app.services import agenda, agenda_edits, jobs
 from tests.conftest import csrf_token, login, submit, text
+from tests.factories import make_buyer, make_company, make_event, make_request
 from tests.solvers import first_fit
 
 ORGANISER = "organisateur@example.org"
@@ -310,3 +311,29 @@ def test_meeting_of_another_version_is_a_404(client, demo):
     other = _version(demo.id)
     login(client, ORGANISER)
     assert client.get(_edit_url(other, meeting)).status_code == 404
+
+
+def test_soft_rule_is_accepted_with_a_warning_flash(client, demo):
+    """A small event beside the demo: moving Bêta's meeting leaves Voirie a break."""
+    event = make_event(slots=3, tables=2)
+    voirie = make_buyer(event, "Voirie")
+    alpha, beta = make_company(event, "Alpha"), make_company(event, "Bêta")
+    make_request(alpha, voirie)
+    make_request(beta, voirie)
+    db.session.commit()
+    version = _version(event.id)
+    first, second = _scheduled(version)
+    assert (first.slot_id, second.slot_id) == (event.slots[0].id, event.slots[1].id)
+    last = event.slots[2]
+    login(client, ORGANISER)
+    response = _post(
+        client, version, second, "deplacer", {"slot": last.id, "table": second.location_id}
+    )
+    assert response.status_code == 302
+    page = text(client.get(f"/organisation/versions/{version.id}"))
+    assert "Rendez-vous déplacé." in page
+    assert (
+        "Modification enregistrée, mais le nombre total de temps morts entre rendez-vous "
+        "passe de 0 à 1." in page
+    )
+    assert 'alert-warning' in page
