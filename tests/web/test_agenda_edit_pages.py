@@ -14,6 +14,7 @@ from app.models import (
     MeetingStatus,
     ScheduleVersion,
     Unavailability,
+    User,
 )
 from app.scheduling.types import Objective
 from app.scheduling.validate import Report
@@ -126,6 +127,8 @@ def test_move_through_the_page_is_saved_and_flashed(client, demo):
         db.select(AuditEntry).where(AuditEntry.action == "meeting.move")
     ).scalar_one()
     assert entry.details["after"]["slot_id"] == slot.id
+    organiser = db.session.execute(db.select(User).where(User.email == ORGANISER)).scalar_one()
+    assert entry.actor_id == organiser.id
 
 
 def test_move_onto_a_taken_table_is_refused_in_french(client, demo):
