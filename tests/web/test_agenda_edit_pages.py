@@ -96,6 +96,9 @@ def test_edit_page_has_labelled_selects_with_french_times(client, demo):
     assert '<label class="form-label" for="slot">Créneau</label>' in page
     assert '<label class="form-label" for="table">Table</label>' in page
     assert '<label class="form-label" for="reason">Raison du retrait</label>' in page
+    for control in ("slot", "table", "other", "reason", "move-submit", "swap-submit",
+                    "remove-submit", "csrf_token"):
+        assert page.count(f'id="{control}"') <= 1, control  # ids stay unique on the page
     first = demo.slots[0]
     assert f'<option selected value="{first.id}">14\u00a0h\u00a000</option>' in page
 
