@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, StopValidation
+from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
 MIN_TIME_LIMIT = 1
 MAX_TIME_LIMIT = 600
@@ -61,3 +61,41 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token and where to go back."""
 
     next = HiddenField()
+
+
+class ChoiceField(SelectField):
+    """A select of ids whose errors are French: a missing or unknown value is one message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {value for value, _label in self.choices or ()}:
+            raise StopValidation(str(_l("Choisissez une valeur dans la liste.")))
+
+
+class PlaceForm(FlaskForm):
+    """A new place for a meeting: move it, or place an unscheduled one."""
+
+    slot = ChoiceField(_l("Créneau"), coerce=int)
+    table = ChoiceField(_l("Table"), coerce=int)
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class SwapForm(FlaskForm):
+    other = ChoiceField(_l("Échanger avec le rendez-vous"), coerce=int)
+    submit = SubmitField(_l("Échanger les places"))
+
+
+class RemoveForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Raison du retrait"),
+        validators=[
+            DataRequired(_l("Indiquez la raison du retrait.")),
+            Length(max=500, message=_l("500 caractères au plus.")),
+        ],
+    )
+    submit = SubmitField(_l("Retirer du planning"))

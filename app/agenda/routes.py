@@ -330,3 +330,7 @@ VERSION_STATUS = {
 def version_status_label(status: VersionStatus) -> tuple[str, str]:
     label, colour = VERSION_STATUS[status]
     return str(label), colour
+
+
+# Manual edits (move, swap, place, remove) register their routes on `bp`.
+from app.agenda import edits  # noqa: E402,F401
