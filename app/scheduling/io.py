@@ -446,6 +446,19 @@ def _parse_workshops(r: _Reader, data: Mapping[str, Any], slot_ids: set[str],
     return tuple(workshops)
 
 
+def _check_header(
+    r: _Reader, top: Mapping[str, Any], expected_format: str, required: tuple[str, ...]
+) -> None:
+    """The `format` tag first, then the required top-level keys, each error naming its key."""
+    if "format" not in top:
+        r.fail("format", "missing required key")
+    if top["format"] != expected_format:
+        r.fail("format", f"expected {expected_format!r}, got {json.dumps(top['format'])}")
+    for key in required:
+        if key not in top:
+            r.fail(key, "missing required key")
+
+
 def parse_instance(data: object, source: str = "<instance>") -> Instance:
     """Build an `Instance` from parsed JSON, validating everything (raises `InstanceError`).
 
@@ -453,13 +466,7 @@ def parse_instance(data: object, source: str = "<instance>") -> Instance:
     """
     r = _Reader(source, InstanceError)
     top = r.obj(data, "", _TOP_KEYS, ())
-    if "format" not in top:
-        r.fail("format", "missing required key")
-    if top["format"] != INSTANCE_FORMAT:
-        r.fail("format", f"expected {INSTANCE_FORMAT!r}, got {json.dumps(top['format'])}")
-    for key in ("slots", "locations", "participants", "meetings"):
-        if key not in top:
-            r.fail(key, "missing required key")
+    _check_header(r, top, INSTANCE_FORMAT, ("slots", "locations", "participants", "meetings"))
     name = r.optional(top, "name", "", r.string, "")
     slots = _parse_slots(r, top)
     slot_ids = {s.id for s in slots}
@@ -580,13 +587,7 @@ def parse_result(data: object, source: str = "<result>") -> Result:
     """
     r = _Reader(source, ResultError)
     top = r.obj(data, "", None, ())
-    if "format" not in top:
-        r.fail("format", "missing required key")
-    if top["format"] != RESULT_FORMAT:
-        r.fail("format", f"expected {RESULT_FORMAT!r}, got {json.dumps(top['format'])}")
-    for key in ("status", "meetings", "unscheduled", "objective"):
-        if key not in top:
-            r.fail(key, "missing required key")
+    _check_header(r, top, RESULT_FORMAT, ("status", "meetings", "unscheduled", "objective"))
     status_text = r.string(top["status"], "status")
     try:
         status = Status(status_text)
