@@ -58,6 +58,15 @@ def _meeting(version, slot, location, *people) -> Meeting:
     return meeting
 
 
+def _workshop_booking(version, participant, slot_id, workshop) -> Booking:
+    return Booking(
+        version_id=version.id,
+        participant_id=participant.id,
+        slot_id=slot_id,
+        workshop_id=workshop.id,
+    )
+
+
 def test_booking_double_booked_participant_is_rejected(demo, version):
     buyer, company_a, company_b = _participants(demo)
     slot = demo.slots[0]
@@ -134,14 +143,7 @@ def test_booking_for_a_meeting_and_a_workshop_at_once_is_rejected(demo, version)
     workshop = demo.workshops[0]
     db.session.add(WorkshopSeat(version=version, workshop=workshop, participant=company_a))
     db.session.flush()
-    db.session.add(
-        Booking(
-            version_id=version.id,
-            participant_id=company_a.id,
-            slot_id=demo.slots[3].id,
-            workshop_id=workshop.id,
-        )
-    )
+    db.session.add(_workshop_booking(version, company_a, demo.slots[3].id, workshop))
     with pytest.raises(IntegrityError):
         db.session.flush()
     assert meeting.id is not None
@@ -152,14 +154,7 @@ def test_booking_in_a_slot_outside_the_workshop_is_rejected(demo, version):
     workshop = demo.workshops[0]  # held in slots 4 to 6
     db.session.add(WorkshopSeat(version=version, workshop=workshop, participant=company_a))
     db.session.flush()
-    db.session.add(
-        Booking(
-            version_id=version.id,
-            participant_id=company_a.id,
-            slot_id=demo.slots[0].id,
-            workshop_id=workshop.id,
-        )
-    )
+    db.session.add(_workshop_booking(version, company_a, demo.slots[0].id, workshop))
     with pytest.raises(IntegrityError):
         db.session.flush()
 
@@ -167,14 +162,7 @@ def test_booking_in_a_slot_outside_the_workshop_is_rejected(demo, version):
 def test_booking_in_a_workshop_without_a_seat_is_rejected(demo, version):
     _, company_a, _ = _participants(demo)
     workshop = demo.workshops[0]
-    db.session.add(
-        Booking(
-            version_id=version.id,
-            participant_id=company_a.id,
-            slot_id=workshop.slots[0].id,
-            workshop_id=workshop.id,
-        )
-    )
+    db.session.add(_workshop_booking(version, company_a, workshop.slots[0].id, workshop))
     with pytest.raises(IntegrityError):
         db.session.flush()
 
