@@ -5,6 +5,7 @@ from app.models.events import Event, EventDay, EventStatus, Location, LocationKi
 from app.models.jobs import JobKind, JobStatus, SchedulingJob
 from app.models.needs import AmountBand, Need, need_cpv
 from app.models.organisations import CompanySize, Organisation, OrganisationKind, organisation_cpv
+from app.models.outbox import OutboxKind, OutboxMessage, OutboxMethod, OutboxStatus
 from app.models.participation import (
     Answer,
     Application,
@@ -53,6 +54,10 @@ __all__ = [
     "Need",
     "Organisation",
     "OrganisationKind",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxMethod",
+    "OutboxStatus",
     "Participant",
     "ParticipantRole",
     "Pause",
