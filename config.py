@@ -66,6 +66,14 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Entremise <ne-pas-repondre@entremise.localhost>"
     )
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP exchange
+    # Invitations go through the outbox table (docs/MAIL.md): a failed send is retried after
+    # MAIL_RETRY_SECONDS, doubled at each attempt, and given up ("failed", retryable from the
+    # organiser's page) after MAIL_MAX_ATTEMPTS. A row claimed longer than
+    # MAIL_SENDING_TIMEOUT seconds ago by a sender that died is queued again.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
+    MAIL_RETRY_SECONDS = float(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    MAIL_SENDING_TIMEOUT = float(os.environ.get("MAIL_SENDING_TIMEOUT", "600"))
 
     # Scheduler defaults (organisers can lower or raise the limit per run).
     SCHEDULER_TIME_LIMIT = int(os.environ.get("SCHEDULER_TIME_LIMIT", "30"))

@@ -144,7 +144,7 @@ def schedule_export(event_id: int, path: str) -> None:
 @schedule_cli.command("worker")
 @click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
 def schedule_worker(once: bool) -> None:
-    """Run scheduling jobs (use with SCHEDULER_INLINE_WORKER=false in production)."""
+    """Run scheduling jobs and send the outbox (with SCHEDULER_INLINE_WORKER=false)."""
     from app.services import jobs
 
     ran = jobs.work(once=once)
@@ -191,9 +191,37 @@ def calendar_export(event_id: int, directory: str) -> None:
     click.echo(f"{written} calendar file(s) written to {out}.")
 
 
+mail_cli = AppGroup("mail", help="The e-mail outbox (invitations and cancellations).")
+
+
+@mail_cli.command("send")
+@click.option("--limit", type=click.IntRange(1), default=1000, help="Most e-mails to send.")
+def mail_send(limit: int) -> None:
+    """Send the outbox's due e-mails once (for cron or a systemd timer), then exit."""
+    from app.services import invitations
+
+    report = invitations.drain(limit=limit)
+    click.echo(
+        f"{report.sent} sent, {report.retrying} to retry later, {report.failed} failed, "
+        f"{report.superseded} superseded, {report.recovered} recovered."
+    )
+
+
+@mail_cli.command("retry")
+@click.argument("event_id", type=int)
+def mail_retry(event_id: int) -> None:
+    """Queue EVENT_ID's failed e-mails again (they go out at the next send)."""
+    from app.services import invitations
+
+    count = invitations.retry_failed(event_id, actor_id=None)
+    db.session.commit()
+    click.echo(f"{count} e-mail(s) queued again.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(schedule_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(cpv_cli)
+    app.cli.add_command(mail_cli)

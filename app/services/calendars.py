@@ -16,6 +16,7 @@ from app import ical
 from app.extensions import db
 from app.models import (
     Event,
+    Meeting,
     MeetingStatus,
     Participant,
     ParticipantRole,
@@ -36,6 +37,42 @@ def workshop_uid(event_id: int, workshop_id: int) -> str:
     return f"atelier-{workshop_id}-evenement-{event_id}@entremise"
 
 
+def meeting_event(
+    meeting: Meeting,
+    event: Event,
+    organizer: ical.Organizer,
+    *,
+    attendees: tuple[ical.Attendee, ...] = (),
+    sequence: int | None = None,
+    status: ical.Status = ical.Status.CONFIRMED,
+) -> ical.MeetingEvent:
+    """One placed meeting as the core's `MeetingEvent` (stored UID; stored SEQUENCE unless given).
+
+    `sequence` and `status` let the outbox describe a cancellation: the meeting as it was
+    announced (its place), with the SEQUENCE of the cancellation.
+    """
+    assert meeting.slot is not None, "only a placed meeting has a time"
+    sides = {p.role: p for p in meeting.participants}
+    buyer = sides.get(ParticipantRole.BUYER)
+    company = sides.get(ParticipantRole.COMPANY)
+    need = meeting.request.need if meeting.request is not None else None
+    return ical.MeetingEvent(
+        uid=meeting.uid,
+        sequence=meeting.sequence if sequence is None else sequence,
+        start=meeting.slot.starts_at,
+        end=meeting.slot.ends_at,
+        organizer=organizer,
+        buyer=ical.Party(buyer.name if buyer else ""),
+        company=ical.Party(company.name if company else ""),
+        attendees=attendees,
+        need_title=need.title if need is not None else None,
+        table=meeting.location.name if meeting.location else None,
+        room=meeting.location.room or None if meeting.location else None,
+        status=status,
+        tz=event.timezone,
+    )
+
+
 def participant_events(participant: Participant) -> list[ical.CalendarEvent]:
     """The participant's meetings and workshops in the published agenda."""
     event = participant.event
@@ -47,29 +84,9 @@ def participant_events(participant: Participant) -> list[ical.CalendarEvent]:
     for meeting in version.meetings:
         if meeting.status is not MeetingStatus.SCHEDULED or meeting.slot is None:
             continue
-        people = meeting.participants
-        if participant.id not in {p.id for p in people}:
+        if participant.id not in {p.id for p in meeting.participants}:
             continue
-        sides = {p.role: p for p in people}
-        buyer = sides.get(ParticipantRole.BUYER)
-        company = sides.get(ParticipantRole.COMPANY)
-        events.append(
-            ical.MeetingEvent(
-                uid=meeting.uid,
-                sequence=meeting.sequence,
-                start=meeting.slot.starts_at,
-                end=meeting.slot.ends_at,
-                organizer=organizer,
-                buyer=ical.Party(buyer.name if buyer else ""),
-                company=ical.Party(company.name if company else ""),
-                need_title=meeting.request.need.title
-                if meeting.request and meeting.request.need
-                else None,
-                table=meeting.location.name if meeting.location else None,
-                room=meeting.location.room or None if meeting.location else None,
-                tz=event.timezone,
-            )
-        )
+        events.append(meeting_event(meeting, event, organizer))
     for seat in version.workshop_seats:
         if seat.participant_id != participant.id:
             continue

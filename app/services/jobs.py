@@ -6,7 +6,8 @@ result as a new draft version. Job state lives in the database, so a restarted w
 or worker picks up queued jobs and re-queues runs whose worker died (stale heartbeat).
 
 Workers: a daemon thread started by the web process on its first request (enough for one
-server), or `flask schedule worker` as a separate process (production).
+server), or `flask schedule worker` as a separate process (production). Between jobs the
+worker also sends the e-mail outbox (`app.services.invitations`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from app.extensions import db
 from app.models import JobKind, JobStatus, MeetingStatus, ScheduleVersion, SchedulingJob
 from app.models.base import utcnow
 from app.scheduling.types import Instance, Result, ScheduledMeeting, Status, WorkshopPlacement
-from app.services import audit, schedules
+from app.services import audit, invitations, schedules
 from app.services.instance import (
     BuildOptions,
     build_instance,
@@ -275,13 +276,26 @@ def next_queued() -> int | None:
     ).scalar_one_or_none()
 
 
+def send_mail() -> None:
+    """Drain the e-mail outbox between jobs; an error here must not stop the worker."""
+    try:
+        invitations.drain()
+    except Exception:
+        db.session.rollback()
+        log.exception("sending the outbox failed")
+
+
 def work(
     *, once: bool = False, idle_sleep: float = 1.0, stop: threading.Event | None = None
 ) -> int:
-    """Worker loop: recover stale jobs, run queued ones. Returns the number of jobs run."""
+    """Worker loop: recover stale jobs, run queued ones, send the outbox's due e-mails.
+
+    Returns the number of jobs run.
+    """
     ran = 0
     while stop is None or not stop.is_set():
         recover_stale()
+        send_mail()
         job_id = next_queued()
         if job_id is None:
             db.session.remove()

@@ -43,7 +43,15 @@ def outbox() -> list[EmailMessage]:
 
 
 def send(to: str, subject: str, body: str, attachments: tuple[Attachment, ...] = ()) -> None:
-    message = build_message(to, subject, body, attachments)
+    deliver(build_message(to, subject, body, attachments))
+
+
+def deliver(message: EmailMessage) -> None:
+    """Hand one message to the configured backend. Raises on any SMTP or network error.
+
+    Returning normally means the SMTP server accepted the message for every recipient
+    (`smtplib` raises `SMTPRecipientsRefused` when all are refused; a message has one).
+    """
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         outbox().append(message)
@@ -52,7 +60,7 @@ def send(to: str, subject: str, body: str, attachments: tuple[Attachment, ...] =
     elif backend == "smtp":
         cfg = current_app.config
         smtp_cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-        with smtp_cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        with smtp_cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
             if cfg["MAIL_USE_TLS"]:
                 smtp.starttls()
             if cfg["MAIL_USERNAME"]:

@@ -214,7 +214,8 @@ def publish(version_id: int, *, actor_id: int | None) -> Diff:
     """Publish a draft: it becomes the agenda participants see; the previous one is superseded.
 
     SEQUENCE goes up on every meeting whose time, place or status changed since the previous
-    published version, so calendar clients replace their copy instead of duplicating it.
+    published version, so calendar clients replace their copy instead of duplicating it; each
+    such change queues one invitation or cancellation e-mail per participant account.
     """
     version = db.session.get(ScheduleVersion, version_id)
     if version is None:
@@ -239,6 +240,11 @@ def publish(version_id: int, *, actor_id: int | None) -> Diff:
     version.published_at = utcnow()
     version.published_by_id = actor_id
     db.session.flush()
+    # The invitation e-mails go into the outbox in this same transaction (docs/MAIL.md).
+    # Imported here: invitations builds on calendars, which imports this module.
+    from app.services import invitations
+
+    queued = invitations.enqueue_publication(version, previous, changes)
     audit.record(
         "schedule.publish",
         actor_id=actor_id,
@@ -247,6 +253,7 @@ def publish(version_id: int, *, actor_id: int | None) -> Diff:
         added=changes.count("added"),
         moved=changes.count("moved"),
         removed=changes.count("removed"),
+        mails_queued=queued,
     )
     return changes
 
