@@ -257,6 +257,8 @@ def publish(version_id: int) -> ResponseReturnValue:
                 ),
                 "success",
             )
+            # The invitation e-mails were queued with the publication; the worker sends them.
+            jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     return redirect(url_for("agenda.version", version_id=version.id))
 
 
@@ -332,5 +334,5 @@ def version_status_label(status: VersionStatus) -> tuple[str, str]:
     return str(label), colour
 
 
-# Manual edits (move, swap, place, remove) register their routes on `bp`.
-from app.agenda import edits  # noqa: E402,F401
+# Manual edits (move, swap, place, remove) and the mailing page register their routes on `bp`.
+from app.agenda import edits, mailing  # noqa: E402,F401
