@@ -22,6 +22,7 @@ import smtplib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
@@ -55,6 +56,11 @@ if TYPE_CHECKING:  # schedules.publish calls this module: no import at run time
 log = logging.getLogger(__name__)
 
 ICS_FILENAME = "invite.ics"
+# CPython 3.11's header folder drops the space between two RFC 2047 encoded words when it
+# folds a long non-ASCII Subject (« Ouest » — mardi became « Ouest »— mardi). Subjects stay
+# far below RFC 5322's hard limit of 998 octets, so they are written on one line; bodies get
+# an explicit transfer encoding, so this limit does not change how they are encoded.
+HEADER_POLICY = policy.default.clone(max_line_length=998)
 MAX_ERROR_LENGTH = 2000
 MAX_BACKOFF = timedelta(hours=6)
 LANGS = ("fr", "en")
@@ -343,14 +349,14 @@ def build_email(row: OutboxMessage, *, now: datetime | None = None) -> EmailMess
     """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "entremise.localhost"
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADER_POLICY)
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now or utcnow())
     message["Message-ID"] = f"<outbox-{row.id}-{row.method.value.lower()}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
-    message.set_content(row.body)
+    message.set_content(row.body, cte="quoted-printable")
     # Bytes, not str: the file keeps its CRLF line ends (RFC 5545) inside the base64.
     data = row.ics.encode("utf-8")
     message.add_alternative(
