@@ -58,9 +58,10 @@ log = logging.getLogger(__name__)
 ICS_FILENAME = "invite.ics"
 # CPython 3.11's header folder drops the space between two RFC 2047 encoded words when it
 # folds a long non-ASCII Subject (« Ouest » — mardi became « Ouest »— mardi). Subjects stay
-# far below RFC 5322's hard limit of 998 octets, so they are written on one line; bodies get
-# an explicit transfer encoding, so this limit does not change how they are encoded.
+# far below RFC 5322's hard limit of 998 octets, so headers are written on one line.
 HEADER_POLICY = policy.default.clone(max_line_length=998)
+# Python's default (78) lets quoted-printable lines reach 78; RFC 2045 allows 76.
+BODY_POLICY = policy.default.clone(max_line_length=76)
 MAX_ERROR_LENGTH = 2000
 MAX_BACKOFF = timedelta(hours=6)
 LANGS = ("fr", "en")
@@ -349,14 +350,14 @@ def build_email(row: OutboxMessage, *, now: datetime | None = None) -> EmailMess
     """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "entremise.localhost"
-    message = EmailMessage(policy=HEADER_POLICY)
+    message = EmailMessage(policy=BODY_POLICY)
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now or utcnow())
     message["Message-ID"] = f"<outbox-{row.id}-{row.method.value.lower()}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
-    message.set_content(row.body, cte="quoted-printable")
+    message.set_content(row.body)
     # Bytes, not str: the file keeps its CRLF line ends (RFC 5545) inside the base64.
     data = row.ics.encode("utf-8")
     message.add_alternative(
@@ -371,6 +372,9 @@ def build_email(row: OutboxMessage, *, now: datetime | None = None) -> EmailMess
         subtype="ics",
         filename=ICS_FILENAME,
     )
+    # Parts are encoded above, their lines cut at 76 characters; headers are folded when the
+    # message is written, with the header policy.
+    message.policy = HEADER_POLICY
     return message
 
 
@@ -563,7 +567,7 @@ def progress(event_id: int) -> MailingProgress:
         .where(OutboxMessage.event_id == event_id)
         .group_by(OutboxMessage.status)
     ).tuples()
-    counts = dict(rows)
+    counts = dict(rows.all())
     failed = db.session.execute(
         db.select(OutboxMessage)
         .where(OutboxMessage.event_id == event_id, OutboxMessage.status == OutboxStatus.FAILED)
