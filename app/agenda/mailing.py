@@ -36,6 +36,8 @@ MAIL_METHOD = {
 @role_required(Role.ORGANISER)
 def mailing(event_id: int) -> ResponseReturnValue:
     event = _event_or_404(event_id)
+    # After a restart of the web process, the inline worker starts again here at the latest.
+    jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     return render_template(
         "agenda/mailing.html",
         event=event,
