@@ -21,6 +21,7 @@ from app.models import (
     Participant,
     ParticipantRole,
     User,
+    Workshop,
 )
 from app.services.schedules import published_version
 
@@ -90,21 +91,38 @@ def participant_events(participant: Participant) -> list[ical.CalendarEvent]:
     for seat in version.workshop_seats:
         if seat.participant_id != participant.id:
             continue
-        slots = seat.workshop.slots
-        events.append(
-            ical.WorkshopEvent(
-                uid=workshop_uid(event.id, seat.workshop_id),
-                sequence=0,
-                start=slots[0].starts_at,
-                end=slots[-1].ends_at,
-                organizer=organizer,
-                title=seat.workshop.title,
-                description=seat.workshop.theme or None,
-                room=seat.workshop.location.name if seat.workshop.location else None,
-                tz=event.timezone,
-            )
-        )
+        events.append(workshop_event(seat.workshop, event, organizer))
     return events
+
+
+def workshop_event(
+    workshop: Workshop,
+    event: Event,
+    organizer: ical.Organizer,
+    *,
+    attendees: tuple[ical.Attendee, ...] = (),
+    sequence: int = 0,
+    status: ical.Status = ical.Status.CONFIRMED,
+) -> ical.WorkshopEvent:
+    """A workshop as the core's `WorkshopEvent`: stable UID, from its first to its last slot.
+
+    Workshops have no stored SEQUENCE (0 in agendas and feeds); the outbox numbers the
+    invitations and cancellations it mails per recipient (docs/MAIL.md).
+    """
+    slots = workshop.slots
+    return ical.WorkshopEvent(
+        uid=workshop_uid(event.id, workshop.id),
+        sequence=sequence,
+        start=slots[0].starts_at,
+        end=slots[-1].ends_at,
+        organizer=organizer,
+        title=workshop.title,
+        attendees=attendees,
+        description=workshop.theme or None,
+        room=workshop.location.name if workshop.location else None,
+        status=status,
+        tz=event.timezone,
+    )
 
 
 def participation(user: User, event_id: int) -> Participant | None:

@@ -104,7 +104,7 @@ def _when(start: datetime, end: datetime, tz: str) -> str:
 
 
 def compose(
-    meeting: ical.MeetingEvent,
+    item: ical.CalendarEvent,
     *,
     kind: OutboxKind,
     side: ical.Side,
@@ -114,30 +114,50 @@ def compose(
 ) -> tuple[str, str]:
     """Subject and plain-text body of one invitation e-mail, in `lang` (French by default).
 
-    `before` is the previous (start, end, place) of a moved meeting, shown for comparison.
+    `item` is a meeting or a workshop; `before` is the previous (start, end, place) of a moved
+    meeting, shown for comparison.
     """
     with force_locale(lang):
-        party = _other_party(meeting, side)
-        when = _when(meeting.start, meeting.end, meeting.tz)
-        if kind is OutboxKind.NEW:
-            subject = _("Nouveau rendez-vous avec %(party)s", party=party)
-            intro = _("Un rendez-vous vous est attribué pour « %(event)s ».", event=event_title)
-        elif kind is OutboxKind.MOVED:
-            subject = _("Rendez-vous déplacé avec %(party)s", party=party)
-            intro = _("Votre rendez-vous pour « %(event)s » a changé.", event=event_title)
+        when = _when(item.start, item.end, item.tz)
+        lines = [_("Bonjour,"), ""]
+        if isinstance(item, ical.MeetingEvent):
+            party = _other_party(item, side)
+            if kind is OutboxKind.NEW:
+                subject = _("Nouveau rendez-vous avec %(party)s", party=party)
+                intro = _("Un rendez-vous vous est attribué pour « %(event)s ».", event=event_title)
+            elif kind is OutboxKind.MOVED:
+                subject = _("Rendez-vous déplacé avec %(party)s", party=party)
+                intro = _("Votre rendez-vous pour « %(event)s » a changé.", event=event_title)
+            else:
+                subject = _("Rendez-vous annulé avec %(party)s", party=party)
+                intro = _("Votre rendez-vous pour « %(event)s » est annulé.", event=event_title)
+            lines += [intro, "", _("Avec : %(party)s", party=party)]
         else:
-            subject = _("Rendez-vous annulé avec %(party)s", party=party)
-            intro = _("Votre rendez-vous pour « %(event)s » est annulé.", event=event_title)
-        lines = [_("Bonjour,"), "", intro, ""]
-        lines.append(_("Avec : %(party)s", party=party))
-        lines.append(_("Quand : %(when)s (heure de %(tz)s)", when=when, tz=meeting.tz))
-        place = ical.location_text(meeting)
+            if kind is OutboxKind.CANCELLED:
+                subject = _("Atelier annulé : « %(title)s »", title=item.title)
+                intro = _(
+                    "Votre participation à l'atelier « %(title)s » de « %(event)s » est annulée.",
+                    title=item.title,
+                    event=event_title,
+                )
+            else:
+                subject = _("Inscription à l'atelier « %(title)s »", title=item.title)
+                intro = _(
+                    "Vous participez à l'atelier « %(title)s » de « %(event)s ».",
+                    title=item.title,
+                    event=event_title,
+                )
+            lines += [intro, ""]
+        lines.append(_("Quand : %(when)s (heure de %(tz)s)", when=when, tz=item.tz))
+        place = ical.location_text(item)
         if place:
             lines.append(_("Où : %(place)s", place=place))
-        if meeting.need_title:
-            lines.append(_("Besoin : %(need)s", need=meeting.need_title))
+        if isinstance(item, ical.MeetingEvent) and item.need_title:
+            lines.append(_("Besoin : %(need)s", need=item.need_title))
+        if isinstance(item, ical.WorkshopEvent) and item.description:
+            lines.append(_("Thème : %(theme)s", theme=item.description))
         if before is not None:
-            old_when = _when(before[0], before[1], meeting.tz)
+            old_when = _when(before[0], before[1], item.tz)
             old = f"{old_when}, {before[2]}" if before[2] else old_when
             lines.append(_("Auparavant : %(before)s", before=old))
         lines.append("")
@@ -156,7 +176,7 @@ def compose(
                     file=ICS_FILENAME,
                 )
             )
-        organizer = meeting.organizer
+        organizer = item.organizer
         lines.append(
             _("Contact : %(name)s <%(email)s>", name=organizer.name, email=organizer.email)
         )
@@ -224,22 +244,57 @@ def _planned(
     return plans
 
 
-def enqueue_publication(
+def _queue(
+    item: ical.CalendarEvent,
+    *,
+    user: User,
+    participant: Participant,
+    version: ScheduleVersion,
+    kind: OutboxKind,
+    method: OutboxMethod,
+    last_sent_sequence: int,
+    now: datetime,
+    before: tuple[datetime, datetime, str] | None = None,
+) -> None:
+    """Render one e-mail (file, subject, body in the recipient's language) into the outbox."""
+    side, lang = _side(participant), _lang(user)
+    if method is OutboxMethod.REQUEST:
+        data = ical.build_request(item, now=now, viewer=side, lang=lang)
+    else:
+        data = ical.build_cancel(
+            item, last_sent_sequence=last_sent_sequence, now=now, viewer=side, lang=lang
+        )
+    subject, body = compose(
+        item, kind=kind, side=side, lang=lang, event_title=version.event.title, before=before
+    )
+    db.session.add(
+        OutboxMessage(
+            event_id=version.event_id,
+            version_id=version.id,
+            user_id=user.id,
+            recipient=user.email,
+            meeting_uid=item.uid,
+            sequence=item.sequence,
+            method=method,
+            kind=kind,
+            status=OutboxStatus.PENDING,
+            subject=subject,
+            body=body,
+            ics=data.decode("utf-8"),
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+
+
+def _meetings(
     version: ScheduleVersion,
     previous: ScheduleVersion | None,
     changes: Diff,
-    *,
-    now: datetime | None = None,
+    organizer: ical.Organizer,
+    now: datetime,
 ) -> int:
-    """Queue the e-mails of a publication (`changes` is its `schedules.Diff`); returns the count.
-
-    Called by `schedules.publish` before it returns, so the rows commit or roll back with the
-    publication. Rows already queued for the same (UID, SEQUENCE, METHOD, recipient) are not
-    queued again.
-    """
-    now = now or utcnow()
-    event: Event = version.event
-    organizer = calendars.organizer_for(event)
     plans = _planned(version, previous, changes)
     uids = {plan.source.uid for plan in plans}
     existing = (
@@ -276,7 +331,7 @@ def enqueue_publication(
         )
         meeting = calendars.meeting_event(
             plan.source,
-            event,
+            version.event,
             organizer,
             attendees=attendees,
             sequence=plan.sequence,
@@ -287,45 +342,114 @@ def enqueue_publication(
             if key in existing:
                 continue
             existing.add(key)
-            side, lang = _side(participant), _lang(user)
-            if plan.method is OutboxMethod.REQUEST:
-                data = ical.build_request(meeting, now=now, viewer=side, lang=lang)
-            else:
-                data = ical.build_cancel(
-                    meeting,
-                    last_sent_sequence=plan.last_sent_sequence,
-                    now=now,
-                    viewer=side,
-                    lang=lang,
-                )
-            subject, body = compose(
+            _queue(
                 meeting,
+                user=user,
+                participant=participant,
+                version=version,
                 kind=plan.kind,
-                side=side,
-                lang=lang,
-                event_title=event.title,
+                method=plan.method,
+                last_sent_sequence=plan.last_sent_sequence,
+                now=now,
                 before=plan.before,
             )
-            db.session.add(
-                OutboxMessage(
-                    event_id=event.id,
-                    version_id=version.id,
-                    user_id=user.id,
-                    recipient=user.email,
-                    meeting_uid=meeting.uid,
-                    sequence=plan.sequence,
-                    method=plan.method,
-                    kind=plan.kind,
-                    status=OutboxStatus.PENDING,
-                    subject=subject,
-                    body=body,
-                    ics=data.decode("utf-8"),
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
             added += 1
+    return added
+
+
+def _last_queued(uid: str, recipient: str) -> OutboxMessage | None:
+    """The latest e-mail queued about `uid` for `recipient` (highest SEQUENCE), if any."""
+    stmt = (
+        db.select(OutboxMessage)
+        .where(OutboxMessage.meeting_uid == uid, OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.sequence.desc())
+        .limit(1)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _workshops(
+    version: ScheduleVersion,
+    previous: ScheduleVersion | None,
+    organizer: ical.Organizer,
+    now: datetime,
+) -> int:
+    """One REQUEST per new workshop seat and account, one CANCEL per seat taken away.
+
+    Workshops have no stored SEQUENCE, so each recipient's line of e-mails is numbered from
+    the outbox: 0 for the first invitation, then the last queued SEQUENCE + 1. A seat given
+    to someone who already holds the invitation (or whose cancellation is the last word)
+    queues nothing.
+    """
+    new = {(s.workshop_id, s.participant_id): s for s in version.workshop_seats}
+    old = (
+        {(s.workshop_id, s.participant_id): s for s in previous.workshop_seats}
+        if previous is not None
+        else {}
+    )
+    added = 0
+    for keys, seats, method in (
+        (sorted(new.keys() - old.keys()), new, OutboxMethod.REQUEST),
+        (sorted(old.keys() - new.keys()), old, OutboxMethod.CANCEL),
+    ):
+        for key in keys:
+            seat = seats[key]
+            for user in recipients(seat.participant):
+                if user.email.lower() == organizer.email.lower():
+                    continue
+                uid = calendars.workshop_uid(version.event_id, seat.workshop_id)
+                last = _last_queued(uid, user.email)
+                if method is OutboxMethod.REQUEST:
+                    if last is not None and last.method is OutboxMethod.REQUEST:
+                        continue  # already invited
+                    sequence = 0 if last is None else last.sequence + 1
+                elif last is None or last.method is OutboxMethod.CANCEL:
+                    continue  # never invited by e-mail, or already cancelled
+                else:
+                    sequence = last.sequence + 1
+                item = calendars.workshop_event(
+                    seat.workshop,
+                    version.event,
+                    organizer,
+                    attendees=(ical.Attendee(name=user.full_name or user.email, email=user.email),),
+                    sequence=sequence,
+                    status=ical.Status.CANCELLED
+                    if method is OutboxMethod.CANCEL
+                    else ical.Status.CONFIRMED,
+                )
+                _queue(
+                    item,
+                    user=user,
+                    participant=seat.participant,
+                    version=version,
+                    kind=OutboxKind.NEW if method is OutboxMethod.REQUEST else OutboxKind.CANCELLED,
+                    method=method,
+                    last_sent_sequence=sequence - 1,
+                    now=now,
+                )
+                db.session.flush()  # the next seat's `_last_queued` must see this row
+                added += 1
+    return added
+
+
+def enqueue_publication(
+    version: ScheduleVersion,
+    previous: ScheduleVersion | None,
+    changes: Diff,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue the e-mails of a publication (`changes` is its `schedules.Diff`); returns the count.
+
+    Called by `schedules.publish` before it returns, so the rows commit or roll back with the
+    publication. Meetings: one e-mail per account of both parties for each meeting added,
+    moved or removed. Workshops: one per account of each seat given or taken away. Rows
+    already queued for the same (UID, SEQUENCE, METHOD, recipient) are not queued again.
+    """
+    now = now or utcnow()
+    organizer = calendars.organizer_for(version.event)
+    added = _meetings(version, previous, changes, organizer, now)
+    added += _workshops(version, previous, organizer, now)
     db.session.flush()
     return added
 
