@@ -4,7 +4,8 @@
 transaction: for every meeting added, moved or removed since the previous published version it
 writes one `OutboxMessage` per user account of the meeting's buyer and company — a REQUEST
 carrying the meeting's stored SEQUENCE, or a CANCEL (STATUS:CANCELLED) with a SEQUENCE above
-the last one published. The message (subject, French or English body, `.ics`) is rendered
+the last one published; and one per account of each workshop seat given (REQUEST) or taken
+away (CANCEL). The message (subject, body in the recipient's language, `.ics`) is rendered
 now and stored, so a retry sends the same bytes. The unique key (UID, SEQUENCE, METHOD,
 recipient) means one change is queued once, however often publication code runs.
 
