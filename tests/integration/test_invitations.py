@@ -67,6 +67,8 @@ def test_first_publication_queues_one_request_per_account_and_meeting(scn):
             (OutboxMethod.REQUEST, OutboxKind.NEW, 0, OutboxStatus.PENDING, 0)
         }
         assert {r.version_id for r in mine} == {version.id}
+    # RFC 5546's rules for METHOD:REQUEST hold for every file queued.
+    assert {ical.itip_violations(r.ics.encode()) for r in queued} == {()}
 
 
 def test_inactive_account_and_organising_mailbox_get_nothing(scn):
@@ -272,7 +274,7 @@ def test_cancel_message_says_cancel_in_the_content_type_and_the_file(scn):
     assert message["Subject"].startswith("Rendez-vous annulé avec ")
 
 
-def test_english_account_gets_english_mail(scn):
+def test_english_account_gets_english_dates_and_calendar_text(scn):
     from app.models import User
 
     user = db.session.execute(db.select(User).filter_by(email=COMPANY_EMAILS[0])).scalar_one()
