@@ -436,5 +436,7 @@ def follow_ups_export(event_id: int, fmt: str) -> ResponseReturnValue:
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = f"suivis-evenement-{event.id}.{fmt}"
     return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        body,
+        content_type=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
