@@ -124,40 +124,53 @@ def _import(event_id: int, kind: str, data: bytes, name: str, actor_id: int) -> 
 def build_event(companies: int, seed: int) -> dict[str, Any]:
     """Steps 1-3: the event, imported buyers and companies, applications and selection."""
     n_part = companies + companies // 4  # the generator gives a fifth of participants to buyers
-    gen = generate(requests=companies * 3, participants=n_part, days=1, slots_per_day=SLOTS,
-                   seed=seed)
+    gen = generate(
+        requests=companies * 3, participants=n_part, days=1, slots_per_day=SLOTS, seed=seed
+    )
     people = {p["id"]: p for p in gen["participants"]}
     buyer_keys = [p["id"] for p in gen["participants"] if p["role"] == "buyer"]
     company_keys = [p["id"] for p in gen["participants"] if p["role"] == "company"]
 
     body = Organisation(kind=OrganisationKind.BUYER_BODY, name="Métropole d'essai")
-    organiser = User(email="organisation@essai.example", full_name="Organisatrice d'essai",
-                     role=Role.ORGANISER, organisation=body)
-    event = Event(title=f"Essai {companies} entreprises", status=EventStatus.OPEN,
-                  organiser_organisation=body)
+    organiser = User(
+        email="organisation@essai.example",
+        full_name="Organisatrice d'essai",
+        role=Role.ORGANISER,
+        organisation=body,
+    )
+    event = Event(
+        title=f"Essai {companies} entreprises", status=EventStatus.OPEN, organiser_organisation=body
+    )
     db.session.add_all([body, organiser, event])
     db.session.flush()
     end = datetime.combine(DAY, clock(9, 0)) + timedelta(minutes=SLOT_MINUTES * SLOTS)
     add_day(event, DAY, clock(9, 0), end.time(), SLOT_MINUTES)
     for n in range(1, len(buyer_keys) + 1):
-        db.session.add(Location(event=event, name=f"Table {n}", kind=LocationKind.TABLE,
-                                position=n))
+        db.session.add(
+            Location(event=event, name=f"Table {n}", kind=LocationKind.TABLE, position=n)
+        )
     db.session.commit()
     slots = [s.id for s in event.slots]
     slot_of = {s["id"]: slots[i] for i, s in enumerate(gen["slots"])}
 
     timings: dict[str, float] = {}
-    buyers_csv = _csv(["Nom", "E-mail"], [
-        [f"Direction {k[1:]}", f"acheteur{k[1:]}@essai.example"] for k in buyer_keys
-    ])
-    companies_csv = _csv(["Nom", "SIRET", "E-mail", "Taille"], [
-        [f"Entreprise {k[1:]}", _siret(int(k[1:])), f"contact{k[1:]}@essai.example", "pme"]
-        for k in company_keys
-    ])
-    timings["import_buyers_s"] = _import(event.id, "acheteurs", buyers_csv, "acheteurs.csv",
-                                         organiser.id)
-    timings["import_companies_s"] = _import(event.id, "entreprises", companies_csv,
-                                            "entreprises.csv", organiser.id)
+    buyers_csv = _csv(
+        ["Nom", "E-mail"],
+        [[f"Direction {k[1:]}", f"acheteur{k[1:]}@essai.example"] for k in buyer_keys],
+    )
+    companies_csv = _csv(
+        ["Nom", "SIRET", "E-mail", "Taille"],
+        [
+            [f"Entreprise {k[1:]}", _siret(int(k[1:])), f"contact{k[1:]}@essai.example", "pme"]
+            for k in company_keys
+        ],
+    )
+    timings["import_buyers_s"] = _import(
+        event.id, "acheteurs", buyers_csv, "acheteurs.csv", organiser.id
+    )
+    timings["import_companies_s"] = _import(
+        event.id, "entreprises", companies_csv, "entreprises.csv", organiser.id
+    )
 
     participants = {
         p.organisation.name: p
@@ -173,8 +186,13 @@ def build_event(companies: int, seed: int) -> dict[str, Any]:
         buyer.location_id = tables[f"Table {people[k]['location'][1:]}"]
         buyer.max_meetings = people[k]["max_meetings"]
         for s in people[k]["unavailable"]:
-            db.session.add(Unavailability(participant=buyer, slot_id=slot_of[s],
-                                          reason="arrivée tardive / départ anticipé"))
+            db.session.add(
+                Unavailability(
+                    participant=buyer,
+                    slot_id=slot_of[s],
+                    reason="arrivée tardive / départ anticipé",
+                )
+            )
     for company in company_of.values():
         company.min_meetings = 1  # every company should get at least one meeting
     db.session.commit()
@@ -190,7 +208,10 @@ def build_event(companies: int, seed: int) -> dict[str, Any]:
             event_id=event.id,
             organisation_id=company.organisation_id,
             data=applications.ApplicationData(
-                pitch="", attendees=1, is_first_time=False, wishes=tuple(wishes[k]),
+                pitch="",
+                attendees=1,
+                is_first_time=False,
+                wishes=tuple(wishes[k]),
                 unavailable_slot_ids=frozenset(slot_of[s] for s in people[k]["unavailable"]),
             ),
             actor_id=organiser.id,
@@ -199,8 +220,13 @@ def build_event(companies: int, seed: int) -> dict[str, Any]:
     db.session.commit()
     for k in company_keys:
         application = company_of[k].application
-        selection.decide(application.id, ApplicationStatus.SELECTED, "Essai : toutes retenues",
-                         event_id=event.id, actor_id=organiser.id)
+        selection.decide(
+            application.id,
+            ApplicationStatus.SELECTED,
+            "Essai : toutes retenues",
+            event_id=event.id,
+            actor_id=organiser.id,
+        )
     event.status = EventStatus.SCHEDULING
     db.session.commit()
     timings["applications_and_selection_s"] = time.perf_counter() - start
@@ -275,8 +301,7 @@ def run_trial(
             event_id, actor = built["event_id"], built["organiser_id"]
 
             # 4. generate
-            job = jobs.enqueue(event_id, JobKind.GENERATE, time_limit=time_limit,
-                               actor_id=actor)
+            job = jobs.enqueue(event_id, JobKind.GENERATE, time_limit=time_limit, actor_id=actor)
             db.session.commit()
             start = time.perf_counter()
             done = jobs.run_job(job.id, solver=solver)
@@ -299,7 +324,9 @@ def run_trial(
             figures["review_s"] = time.perf_counter() - start
             figures["grid_cells"] = grid.scheduled
             figures["fairness"] = {
-                "min": fair.minimum, "median": fair.median, "max": fair.maximum,
+                "min": fair.minimum,
+                "median": fair.median,
+                "max": fair.maximum,
                 "without": len(fair.without),
             }
             figures["unscheduled"] = len(missing)
@@ -322,9 +349,7 @@ def run_trial(
             figures["edit_move_s"] = time.perf_counter() - start
             figures["edit_moved"] = move is not None
             locked_places = {
-                m.request_id: (m.slot_id, m.location_id)
-                for m in draft.meetings
-                if m.locked
+                m.request_id: (m.slot_id, m.location_id) for m in draft.meetings if m.locked
             }
 
             # 7. publish
@@ -334,18 +359,21 @@ def run_trial(
 
             # 8. a late cancellation: the first unlocked published meeting in time order
             victim = min(
-                (m for m in published.meetings
-                 if m.status is MeetingStatus.SCHEDULED and not m.locked),
+                (
+                    m
+                    for m in published.meetings
+                    if m.status is MeetingStatus.SCHEDULED and not m.locked
+                ),
                 key=lambda m: (m.slot.starts_at if m.slot else None, m.location_id),
             )
-            late_changes.cancel_meeting(event_id, victim.request_id or 0, "Essai : annulé",
-                                        actor_id=actor)
+            late_changes.cancel_meeting(
+                event_id, victim.request_id or 0, "Essai : annulé", actor_id=actor
+            )
             db.session.commit()
             figures["cancelled_request"] = victim.request_id
 
             # 9. re-optimise from the published version
-            late_changes.reoptimise_published(event_id, time_limit=reopt_time_limit,
-                                              actor_id=actor)
+            late_changes.reoptimise_published(event_id, time_limit=reopt_time_limit, actor_id=actor)
             db.session.commit()
             job = agenda.latest_job(event_id)
             assert job is not None
@@ -383,9 +411,9 @@ def run_trial(
                 ).scalars()
                 if m.request_id in before and m.sequence == before[m.request_id] + 1
             }
-            changed_present = {
-                c.request_id for c in diff.changes if c.request_id in before
-            } & {m.request_id for m in second.meetings}
+            changed_present = {c.request_id for c in diff.changes if c.request_id in before} & {
+                m.request_id for m in second.meetings
+            }
             figures["sequence_bumped"] = len(bumped)
             figures["sequence_bumped_equals_changed"] = bumped == changed_present
             figures["diff_changes"] = len(diff.changes)
@@ -403,8 +431,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--companies", type=int, default=300)
     ap.add_argument("--time-limit", type=float, default=60.0, help="generation job limit (s)")
-    ap.add_argument("--reopt-time-limit", type=float, default=10.0,
-                    help="re-optimisation job limit (s)")
+    ap.add_argument(
+        "--reopt-time-limit", type=float, default=10.0, help="re-optimisation job limit (s)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, default=None, help="keep the SQLite file in DIR")
     args = ap.parse_args()
@@ -412,8 +441,13 @@ def main() -> int:
     print(f"load before: {load}")
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-    figures = run_trial(args.companies, seed=args.seed, time_limit=args.time_limit,
-                        reopt_time_limit=args.reopt_time_limit, workdir=args.keep)
+    figures = run_trial(
+        args.companies,
+        seed=args.seed,
+        time_limit=args.time_limit,
+        reopt_time_limit=args.reopt_time_limit,
+        workdir=args.keep,
+    )
     for key, value in figures.items():
         print(f"{key}: {round(value, 2) if isinstance(value, float) else value}")
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()

@@ -30,7 +30,15 @@ from app.extensions import db
 from app.i18n import format_date_long, format_time_local
 from app.main.routes import safe_next
 from app.models import Event, Priority, Role
-from app.services import agenda, change_summary, follow_up, jobs, late_changes, transfers
+from app.services import (
+    agenda,
+    change_summary,
+    follow_up,
+    jobs,
+    late_changes,
+    schedules,
+    transfers,
+)
 from app.services.late_changes import ARRIVE, LEAVE, LateChangeError
 
 KIND_LABELS = {
@@ -62,9 +70,9 @@ def late_error(error: LateChangeError) -> str:
         "name_too_long": _("200 caractères au plus."),
         "bad_siret": _("Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle)."),
         "siret_taken": _(
-            "Une entreprise porte déjà ce SIRET : choisissez-la dans la liste des entreprises."
+            "Une entreprise porte déjà ce SIRET : choisissez-la dans la liste des entreprises."
         ),
-        "nothing_published": _("Aucune version n'est publiée : il n'y a rien à réoptimiser."),
+        "nothing_published": _("Aucune version n'est publiée : il n'y a rien à réoptimiser."),
         "unknown_event": _("Cet événement n'existe pas."),
     }
     return str(messages.get(str(error), _("Cette action n'est pas possible.")))
@@ -123,7 +131,7 @@ def _render(
         company.priority.data = Priority.WANT.value
     if not absence.is_submitted():
         absence.kind.data = LEAVE
-    published = late_changes.schedules.published_version(event.id)
+    published = schedules.published_version(event.id)
     reoptimise_form = ReoptimiseForm(formdata=None)
     reoptimise_form.time_limit.data = current_app.config["SCHEDULER_TIME_LIMIT"]
     job = agenda.latest_job(event.id)
@@ -163,11 +171,11 @@ def _refused(
 def _accepted(event: Event, message: str) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
-    published = late_changes.schedules.published_version(event.id)
+    published = schedules.published_version(event.id)
     if published is not None:
         flash(
             _(
-                "Pour que le planning en tienne compte, réoptimisez la version publiée : "
+                "Pour que le planning en tienne compte, réoptimisez la version publiée : "
                 "un nouveau brouillon sera créé en déplaçant le moins de rendez-vous possible."
             ),
             "info",
@@ -204,7 +212,7 @@ def late_withdraw(event_id: int) -> ResponseReturnValue:
     return _accepted(
         event,
         _(
-            "Retrait enregistré. Demandes de rendez-vous annulées : %(n)s.",
+            "Retrait enregistré. Demandes de rendez-vous annulées : %(n)s.",
             n=len(outcome.deactivated),
         ),
     )
@@ -234,7 +242,7 @@ def late_cancel(event_id: int) -> ResponseReturnValue:
 
 
 def parse_time(value: str) -> time:
-    """« 15:30 », « 15h30 », « 15 30 » → 15:30 (the form's pattern has already matched)."""
+    """« 15:30 », « 15h30 », « 15 30 » → 15:30 (the form's pattern has already matched)."""
     digits = [part for part in "".join(c if c.isdigit() else " " for c in value).split() if part]
     return time(int(digits[0]), int(digits[1]))
 
@@ -269,7 +277,7 @@ def late_absence(event_id: int) -> ResponseReturnValue:
     if outcome.unlocked:
         message += " " + _(
             "Rendez-vous verrouillés pendant cette absence, déverrouillés pour pouvoir être "
-            "déplacés : %(n)s.",
+            "déplacés : %(n)s.",
             n=len(outcome.unlocked),
         )
     return _accepted(event, message)
@@ -335,8 +343,8 @@ def late_reoptimise(event_id: int) -> ResponseReturnValue:
     jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(
         _(
-            "La réoptimisation est lancée à partir de la version publiée : un nouveau brouillon "
-            "sera créé. Relisez « Ce qui change » avant de le publier."
+            "La réoptimisation est lancée à partir de la version publiée : un nouveau brouillon "
+            "sera créé. Relisez « Ce qui change » avant de le publier."
         ),
         "success",
     )
@@ -384,12 +392,12 @@ def _set_follow_up(version_id: int, meeting_id: int, flag: bool) -> ResponseRetu
             db.session.commit()
             flash(
                 _(
-                    "Demande notée pour un rendez-vous de suivi après l'événement : les "
+                    "Demande notée pour un rendez-vous de suivi après l'événement : les "
                     "prochains calculs ne la placeront plus."
                 )
                 if flag
                 else _(
-                    "La demande n'est plus notée pour un suivi : les prochains calculs la "
+                    "La demande n'est plus notée pour un suivi : les prochains calculs la "
                     "placeront si possible."
                 ),
                 "success",

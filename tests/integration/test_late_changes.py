@@ -19,7 +19,7 @@ from app.models import (
     RequestOrigin,
     Unavailability,
 )
-from app.services import agenda, change_summary, follow_up, jobs, late_changes, transfers
+from app.services import agenda, change_summary, follow_up, jobs, late_changes, schedules, transfers
 from app.services.instance import build_instance
 from app.services.late_changes import LateChangeError
 from tests.factories import make_buyer, make_company, make_event, make_request, new_siret
@@ -388,7 +388,7 @@ def test_reoptimised_draft_summary_names_cancelled_and_moved_meetings(published)
     draft = _run(event.id, JobKind.REOPTIMISE, base=version)
     summary = change_summary.summarise(draft)
     # first_fit starts over: alpha-dechets moves up to 14:00 T1, beta-voirie to 14:00 T2…
-    diff = late_changes.schedules.diff(version, draft)
+    diff = schedules.diff(version, draft)
     assert summary.changed == len(diff.changes)
     assert {(line.request_id, line.kind) for line in summary.lines} == {
         (c.request_id, c.kind) for c in diff.changes

@@ -19,7 +19,7 @@ from app.models import (
     SchedulingJob,
     Unavailability,
 )
-from app.services import agenda, jobs
+from app.services import agenda, jobs, schedules
 from tests.conftest import csrf_token, login, text
 from tests.factories import make_buyer, make_company, make_event, make_request, new_siret
 from tests.solvers import first_fit
@@ -89,7 +89,7 @@ def test_late_changes_page_offers_the_four_actions_and_the_reoptimisation(client
         "Réoptimiser la version publiée",
     ):
         assert title in page
-    assert f"Version publiée : {version.number}." in page
+    assert f"Version publiée : {version.number}." in page
     assert 'for="retrait-participant"' in page and 'for="absence-at"' in page
     assert "Aucun changement de dernière minute pour l'instant." in page
 
@@ -109,7 +109,7 @@ def test_withdraw_through_the_page_deactivates_requests_and_offers_reoptimisatio
     page = text(client.get(_page(event.id)))
     assert "Retrait enregistré." in page
     assert "réoptimisez la version publiée" in page
-    assert "Changements enregistrés depuis sa publication : 1." in page
+    assert "Changements enregistrés depuis sa publication : 1." in page
     assert "retrait d'une entreprise" in page and "Malade" in page
 
 
@@ -313,7 +313,7 @@ def test_reoptimise_from_the_late_page_without_publication_says_why(client, demo
         data={"csrf_token": token, "time_limit": "5"},
         follow_redirects=True,
     )
-    assert "Aucune version n'est publiée : il n'y a rien à réoptimiser." in text(response)
+    assert "Aucune version n'est publiée : il n'y a rien à réoptimiser." in text(response)
     assert db.session.query(SchedulingJob).count() == 0
 
 
@@ -329,11 +329,11 @@ def test_reoptimised_draft_shows_what_changes_before_publishing(client, live):
         {"request": meeting.request_id, "reason": "Empêchement"},
     )
     draft = _run(event.id, JobKind.REOPTIMISE, version.id)
-    diff = agenda.schedules.diff(version, draft)
+    diff = schedules.diff(version, draft)
     page = text(client.get(f"/organisation/versions/{draft.id}"))
     assert "Ce qui change avant publication" in page
     assert (
-        f"Rendez-vous modifiés par rapport à la version publiée {version.number} : "
+        f"Rendez-vous modifiés par rapport à la version publiée {version.number} : "
         f"{len(diff.changes)}"
     ) in page
     assert "Aucun rendez-vous verrouillé ne change." in page
