@@ -485,3 +485,30 @@ def test_unscheduled_lines_say_which_requests_are_followed_up(crowded):
     follow_up.set_follow_up(version.id, meeting.id, True, actor_id=None)
     (line,) = agenda.unscheduled(version)
     assert (line.request_id, line.follow_up) == (second.id, True)
+
+
+def test_publishing_the_reoptimised_draft_returns_the_cancellation_in_its_diff(published):
+    event, version, r = published["event"], published["version"], published["requests"]
+    cancelled = r["gamma-dechets"]
+    place = _places(version)[cancelled.id]
+    late_changes.cancel_meeting(event.id, cancelled.id, "Empêchement", actor_id=None)
+    db.session.commit()
+    draft = _run(event.id, JobKind.REOPTIMISE, base=version)
+    summary = change_summary.summarise(draft)
+    changes = agenda.publish(draft.id, actor_id=None)
+    db.session.commit()
+    assert [c.request_id for c in changes.changes] == sorted(
+        line.request_id for line in summary.lines
+    )
+    removed = [c for c in changes.changes if c.kind == "removed"]
+    assert [(c.request_id, c.before, c.after) for c in removed] == [
+        (cancelled.id, place, (None, None))
+    ]
+    # The cancelled meeting is not in the new agenda; every other changed one went up by one.
+    old = {m.request_id: m.sequence for m in version.meetings}
+    new = {m.request_id: m.sequence for m in draft.meetings}
+    assert cancelled.id not in new
+    changed = {c.request_id for c in changes.changes}
+    assert {rid: seq - old[rid] for rid, seq in new.items()} == {
+        rid: (1 if rid in changed else 0) for rid in new
+    }
