@@ -168,7 +168,8 @@ class CancelMeetingForm(_Prefixed):
     submit = SubmitField(_l("Enregistrer l'annulation"))
 
 
-TIME_RE = r"^([01]?\d|2[0-3])[:hH ]\s*([0-5]\d)$"
+# « 15:30 », « 15h30 », « 15 h 30 », « 15.30 », « 1530 »
+TIME_RE = r"^\s*([01]?\d|2[0-3])\s*[:hH.]?\s*([0-5]\d)\s*$"
 
 
 class AbsenceForm(_Prefixed):

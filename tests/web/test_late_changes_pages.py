@@ -394,3 +394,14 @@ def test_follow_up_pages_are_for_organisers_only(client, demo):
     login(client, "acheteur@example.org")
     assert client.get(f"/organisation/evenements/{demo.id}/suivis").status_code == 403
     assert client.get(f"/organisation/evenements/{demo.id}/suivis.csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("15:30", (15, 30)), ("15h30", (15, 30)), ("15 h 30", (15, 30)), ("930", (9, 30))],
+)
+def test_parse_time_reads_french_ways_of_writing_a_time(value, expected):
+    from app.agenda.late import parse_time
+
+    at = parse_time(value)
+    assert (at.hour, at.minute) == expected
