@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,7 +40,7 @@ from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import format_date_long, format_time_local
 from app.main.routes import safe_next
-from app.models import Event, Priority, Role
+from app.models import Event, Meeting, Priority, Role
 from app.services import (
     agenda,
     change_summary,
@@ -98,12 +107,12 @@ def _fill(
     people = agenda.scheduled_participants(event.id)
     withdraw.participant.choices = [(p.id, p.name) for p in people if p.role.value == "company"]
     cancel.request.choices = []
-    for request, meeting in late_changes.cancellable_requests(event.id):
-        label = f"{request.company.name} ↔ {request.buyer.name}"
+    for wish, meeting in late_changes.cancellable_requests(event.id):
+        label = f"{wish.company.name} ↔ {wish.buyer.name}"
         if meeting is not None and meeting.slot is not None:
             table = meeting.location.name if meeting.location else ""
             label = f"{_when(event, meeting.slot)} · {table} · {label}"
-        cancel.request.choices.append((request.id, label))
+        cancel.request.choices.append((wish.id, label))
     absence.participant.choices = [(p.id, p.name) for p in people]
     absence.kind.choices = [(k, str(v)) for k, v in KIND_LABELS.items()]
     absence.day.choices = [(d.date.isoformat(), format_date_long(d.date)) for d in event.days]
@@ -188,7 +197,14 @@ def _accepted(event: Event, message: str) -> ResponseReturnValue:
 @bp.get("/evenements/<int:event_id>/changements-tardifs", endpoint="late_changes")
 @role_required(Role.ORGANISER)
 def late_changes_page(event_id: int) -> ResponseReturnValue:
-    return _render(_event_or_404(event_id))
+    """The page; `?annuler=<meeting id>` (from the published grid) preselects that meeting."""
+    event = _event_or_404(event_id)
+    cancel = CancelMeetingForm(formdata=None)
+    chosen = db.session.get(Meeting, request.args.get("annuler", type=int) or 0)
+    published = schedules.published_version(event.id)
+    if chosen is not None and published is not None and chosen.version_id == published.id:
+        cancel.request.data = chosen.request_id
+    return _render(event, cancel=cancel)
 
 
 @bp.post("/evenements/<int:event_id>/changements-tardifs/retrait")

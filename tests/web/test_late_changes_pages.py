@@ -405,3 +405,14 @@ def test_parse_time_reads_french_ways_of_writing_a_time(value, expected):
 
     at = parse_time(value)
     assert (at.hour, at.minute) == expected
+
+
+def test_published_grid_links_each_meeting_to_its_cancellation(client, live):
+    event, version = live
+    login(client, ORGANISER)
+    meeting = next(m for m in version.meetings if m.status is MeetingStatus.SCHEDULED)
+    grid = text(client.get(f"/organisation/versions/{version.id}"))
+    link = f"{_page(event.id)}?annuler={meeting.id}#cancel-title"
+    assert f'href="{link}"' in grid
+    page = text(client.get(f"{_page(event.id)}?annuler={meeting.id}"))
+    assert f'<option selected value="{meeting.request_id}">' in page
