@@ -36,7 +36,7 @@ from app.models import (
     SchedulingJob,
     VersionStatus,
 )
-from app.services import agenda, jobs, schedules
+from app.services import agenda, change_summary, jobs, schedules
 
 bp = Blueprint("agenda", __name__, url_prefix="/organisation")
 
@@ -193,6 +193,9 @@ def _render_version(version: ScheduleVersion, reoptimise_form: ReoptimiseForm) -
         event=version.event,
         grid=agenda.build_grid(version, comparison),
         comparison=comparison,
+        summary=change_summary.summarise(version)
+        if version.status in agenda.EDITABLE and comparison.reference_id is not None
+        else None,
         fairness=agenda.fairness(version),
         unscheduled=agenda.unscheduled(version),
         participants=agenda.scheduled_participants(version.event_id),
@@ -334,5 +337,6 @@ def version_status_label(status: VersionStatus) -> tuple[str, str]:
     return str(label), colour
 
 
-# Manual edits (move, swap, place, remove) and the mailing page register their routes on `bp`.
-from app.agenda import edits, mailing  # noqa: E402,F401
+# Manual edits (move, swap, place, remove), the mailing page and late changes register their
+# routes on `bp`.
+from app.agenda import edits, late, mailing  # noqa: E402,F401

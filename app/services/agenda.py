@@ -451,6 +451,8 @@ class UnscheduledLine:
     buyer: str
     reason: str  # with names instead of the engine's ids
     raw_reason: str
+    request_id: int | None = None
+    follow_up: bool = False  # the request is marked for a follow-up after the event
 
 
 def unscheduled(
@@ -477,6 +479,8 @@ def unscheduled(
                 buyer=_name(buyer),
                 reason=humanise_reason(m.reason, names),
                 raw_reason=m.reason,
+                request_id=m.request_id,
+                follow_up=bool(m.request is not None and m.request.follow_up),
             )
         )
     return tuple(sorted(lines, key=lambda line: (line.company, line.buyer)))
