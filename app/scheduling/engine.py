@@ -22,10 +22,10 @@ from dataclasses import replace
 from app.scheduling import model
 from app.scheduling.explain import diagnose_infeasible, fill_reasons
 from app.scheduling.greedy import greedy
-from app.scheduling.types import Instance, Result, Status, Unscheduled
+from app.scheduling.types import Instance, Objective, Result, Status, Unscheduled
 from app.scheduling.validate import Violation, validate
 
-__all__ = ["SolverBug", "changes_between", "lock_meetings", "reoptimize", "schedule"]
+__all__ = ["SolverBug", "carry_over", "changes_between", "lock_meetings", "reoptimize", "schedule"]
 
 
 class SolverBug(RuntimeError):
@@ -91,8 +91,71 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
             # The model found nothing in time, but the greedy's schedule is valid: return it.
             stats["solver"] = "greedy (model found no schedule in time)"
             result = replace(baseline, bound=result.bound, reason=None)
+        if previous is not None:
+            kept = carry_over(instance, previous)
+            status = None if kept is None else _kept_status(instance, previous, kept, result)
+            if kept is not None and status is not None:
+                # A short or loaded run can end on a schedule worse than simply keeping
+                # the previous one: never return it (minimal change is the promise).
+                stats["solver"] = "previous schedule kept (the model found nothing better in time)"
+                result = replace(kept, status=status, bound=result.bound)
         result = replace(result, stats=stats)
     return _finish(instance, result, previous, t0)
+
+
+def carry_over(instance: Instance, previous: Result, *, rounds: int = 5) -> Result | None:
+    """The previous schedule restricted to what is still valid in `instance`, or None.
+
+    Meetings and workshop participants that no longer exist are dropped, then
+    every meeting named by a broken hard rule (a new unavailability, a new
+    cap...) is dropped until the validator accepts the rest. None when a broken
+    rule names no droppable meeting (e.g. a required meeting now unplaced).
+    """
+    meeting_ids = {m.id for m in instance.meetings}
+    members = {w.id: set(w.members) | {c.participant for c in w.candidates}
+               for w in instance.workshops}
+    meetings = [m for m in previous.meetings if m.id in meeting_ids]
+    workshops = tuple(
+        replace(w, participants=tuple(p for p in w.participants if p in members[w.id]))
+        for w in previous.workshops if w.id in members)
+    for _ in range(rounds):
+        placed = {m.id for m in meetings}
+        candidate = Result(
+            instance=instance.name, status=Status.FEASIBLE, meetings=tuple(meetings),
+            unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings
+                              if m.id not in placed),
+            workshops=workshops)
+        report = validate(instance, candidate)
+        if report.ok:
+            return replace(candidate, objective=report.objective)
+        culprits = {i for v in report.violations for i in v.ids} & placed
+        if not culprits:
+            return None
+        meetings = [m for m in meetings if m.id not in culprits]
+    return None
+
+
+def _kept_status(instance: Instance, previous: Result, kept: Result,
+                 result: Result) -> Status | None:
+    """The status to give `kept` if it beats `result` (levels, then changes), else None.
+
+    A tie on the levels keeps the model's OPTIMAL (the kept schedule reaches the
+    proven levels with no more changes); otherwise the kept schedule is FEASIBLE.
+    """
+    if kept.objective is None:
+        return None
+    got = validate(instance, result)
+    if not got.ok:  # UNKNOWN without a schedule, or a partial one
+        return Status.FEASIBLE
+
+    def key(objective: Objective, changed: int) -> tuple[int, int, int, int]:
+        return (objective.shortfall, -objective.weight, objective.breaks, changed)
+
+    if key(kept.objective, len(changes_between(instance, previous, kept))) > key(
+            got.objective, len(changes_between(instance, previous, result))):
+        return None
+    tie = kept.objective == got.objective and result.status is Status.OPTIMAL
+    return Status.OPTIMAL if tie else Status.FEASIBLE
 
 
 def _finish(instance: Instance, result: Result, previous: Result | None, t0: float) -> Result:

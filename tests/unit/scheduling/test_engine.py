@@ -10,13 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.scheduling.engine import SolverBug, changes_between, lock_meetings, reoptimize, schedule
+from app.scheduling.engine import (
+    SolverBug,
+    carry_over,
+    changes_between,
+    lock_meetings,
+    reoptimize,
+    schedule,
+)
 from app.scheduling.io import load_instance, load_result, parse_instance
-from app.scheduling.types import Instance, Objective, Participant, Status
+from app.scheduling.types import Instance, Objective, Participant, Result, Status, Unscheduled
 from app.scheduling.validate import validate
 
 from .bruteforce import best_objective
-from .builders import instance, meetings
+from .builders import instance, meetings, result
 from .strategies import instance_data
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -284,3 +291,60 @@ def test_schedule_with_pinned_locations_matches_exhaustive_optimum(data: dict[st
     else:
         assert res.status is Status.OPTIMAL
         assert res.objective == best
+
+
+def _four_meetings() -> tuple[Instance, Result]:
+    """Four meetings over two slots and the valid schedule a first run could have made."""
+    inst = instance(meetings=meetings(("b1", "c1"), ("b2", "c2"), ("b1", "c2"), ("b2", "c1")))
+    previous = result({"m1": ("s1", "T1"), "m2": ("s1", "T2"), "m3": ("s2", "T1"),
+                       "m4": ("s2", "T2")})
+    assert validate(inst, previous).ok
+    return inst, previous
+
+
+def test_carry_over_drops_cancelled_and_newly_impossible_meetings() -> None:
+    inst, previous = _four_meetings()
+    changed = replace(
+        inst,
+        meetings=tuple(m for m in inst.meetings if m.id != "m2"),
+        participants=tuple(replace(p, unavailable=frozenset({"s2"})) if p.id == "c1" else p
+                           for p in inst.participants),
+    )
+    kept = carry_over(changed, previous)
+    assert kept is not None
+    assert {m.id: (m.slot, m.location) for m in kept.meetings} == {
+        "m1": ("s1", "T1"), "m3": ("s2", "T1")}
+    assert [u.id for u in kept.unscheduled] == ["m4"]
+    assert validate(changed, kept).ok
+    assert kept.objective == validate(changed, kept).objective
+
+
+def test_carry_over_gives_up_when_a_required_meeting_is_left_out() -> None:
+    inst, previous = _four_meetings()
+    required = replace(inst, meetings=tuple(
+        replace(m, required=True) if m.id == "m4" else m for m in inst.meetings))
+    without_m4 = replace(previous, meetings=tuple(m for m in previous.meetings if m.id != "m4"))
+    assert carry_over(required, without_m4) is None
+
+
+def test_reoptimize_keeps_the_previous_schedule_when_the_model_does_worse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run cut short (here: nothing found) never returns more changes than keeping things."""
+    from app.scheduling import engine
+
+    def nothing(inst: Instance, **kwargs: object) -> Result:
+        return Result(instance=inst.name, status=Status.UNKNOWN,
+                      unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
+                      reason="no schedule found within the time limit")
+
+    inst, previous = _four_meetings()
+    cancelled = replace(inst, meetings=tuple(m for m in inst.meetings if m.id != "m2"))
+    monkeypatch.setattr(engine.model, "solve", nothing)
+    res = reoptimize(cancelled, previous, **FAST)
+    assert res.stats["solver"] == "previous schedule kept (the model found nothing better in time)"
+    assert res.status is Status.FEASIBLE
+    assert res.stats["changed_meetings"] == 0
+    assert {m.id: (m.slot, m.location) for m in res.meetings} == {
+        "m1": ("s1", "T1"), "m3": ("s2", "T1"), "m4": ("s2", "T2")}
+    assert res.objective == Objective(shortfall=0, weight=3, breaks=0)
