@@ -95,13 +95,13 @@ def test_plan_slots_without_pause_splits_at_one_pm(app):
 
 def test_save_day_across_dst_change_keeps_local_times(app):
     event = _event()
-    spec = dict(
-        start=time(9, 0),
-        end=time(13, 30),
-        slot_minutes=60,
-        pauses=(PauseSpec(time(11, 0), time(11, 30), "Pause"),),
-        session_boundary=time(10, 0),
-    )
+    spec = {
+        "start": time(9, 0),
+        "end": time(13, 30),
+        "slot_minutes": 60,
+        "pauses": (PauseSpec(time(11, 0), time(11, 30), "Pause"),),
+        "session_boundary": time(10, 0),
+    }
     before = setup.save_day(event.id, DaySpec(date(2027, 3, 27), **spec), actor_id=ACTOR)
     after = setup.save_day(event.id, DaySpec(date(2027, 3, 29), **spec), actor_id=ACTOR)
     assert [(s.starts_at, s.session) for s in before.slots] == [
