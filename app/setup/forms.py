@@ -89,7 +89,8 @@ class FrSelectField(SelectField):
             self.data = None
 
     def pre_validate(self, form: Any) -> None:
-        if self.data not in {value for value, _label in self.choices or ()}:
+        values = {c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices or ()}
+        if self.data not in values:
             raise StopValidation(str(_l("Choisissez une valeur dans la liste.")))
 
 
@@ -137,8 +138,9 @@ class ConfirmForm(FlaskForm):
 
 
 class PauseForm(Form):
-    start = FrTimeField(_l("Début de la pause"), validators=[Optional()])
-    end = FrTimeField(_l("Fin de la pause"), validators=[Optional()])
+    # No Optional(): it would stop the chain before validate_end checks the pair.
+    start = FrTimeField(_l("Début de la pause"))
+    end = FrTimeField(_l("Fin de la pause"))
     label = StringField(_l("Intitulé de la pause"), validators=[Length(max=100)])
 
     def validate_end(self, field: TimeField) -> None:
