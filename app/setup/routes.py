@@ -8,6 +8,7 @@ with French errors. A refused change (`SetupError`) is rolled back and explained
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -182,7 +183,8 @@ def create_event() -> ResponseReturnValue:
             )
         except SetupError as error:
             db.session.rollback()
-            form.application_deadline.errors.append(_setup_message(error))
+            target = form.timezone if error.code == "bad_timezone" else form.application_deadline
+            target.errors.append(_setup_message(error))
             return _event_form_page(form, None, 400)
         db.session.commit()
         flash(_("Événement « %(t)s » créé en brouillon.", t=event.title), "success")
@@ -291,7 +293,9 @@ def _day_page(
     error: str | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    while len(form.pauses) < 3:
+    # Always a blank row or two for one more pause (up to the form's maximum).
+    filled = sum(1 for entry in form.pauses if entry.form.start.data or entry.form.end.data)
+    while len(form.pauses) < min(form.pauses.max_entries or 8, max(3, filled + 1)):
         form.pauses.append_entry()
     return (
         render_template(
@@ -381,8 +385,10 @@ def edit_day(event_id: int, day_id: int) -> ResponseReturnValue:
                 "end_time": day.end_time,
                 "slot_minutes": day.slot_minutes,
                 "session_boundary": service.stored_boundary(day),
+                # FormField reads attributes, not keys.
                 "pauses": [
-                    {"start": p.start_time, "end": p.end_time, "label": p.label} for p in day.pauses
+                    SimpleNamespace(start=p.start_time, end=p.end_time, label=p.label)
+                    for p in day.pauses
                 ],
             },
         )

@@ -186,6 +186,39 @@ def test_day_preview_shows_french_times_and_saves_nothing(client, demo):
     assert [len(d.slots) for d in demo.days] == [9, 5]
 
 
+def test_day_edit_form_shows_the_saved_grid(client, demo):
+    login(client, "organisateur@example.org")
+    url = f"{BASE}/{demo.id}/parametres/journees/nouvelle"
+    data = {
+        "date": "2027-03-17",
+        "start_time": "09:00",
+        "end_time": "17:00",
+        "slot_minutes": "30",
+        "pauses-0-start": "12:30",
+        "pauses-0-end": "14:00",
+        "pauses-0-label": "Déjeuner",
+        "session_boundary": "11:00",
+        "submit": "1",
+    }
+    assert submit(client, url, data).status_code == 302
+    day = demo.days[1]
+    page = text(client.get(f"{BASE}/{demo.id}/parametres/journees/{day.id}"))
+    for name, value in [
+        ("start_time", "09:00"),
+        ("end_time", "17:00"),
+        ("slot_minutes", "30"),
+        ("pauses-0-start", "12:30"),
+        ("pauses-0-end", "14:00"),
+        ("pauses-0-label", "Déjeuner"),
+        ("session_boundary", "11:00"),
+    ]:
+        assert re.search(rf'<input[^>]*id="{name}"[^>]*value="{value}"', page), name
+    assert 'id="pauses-2-start"' in page
+    listing = text(client.get(f"{BASE}/{demo.id}/parametres/journees"))
+    assert "Après-midi à partir de 11:00." in listing
+    assert "Pauses : 12:30–14:00 (Déjeuner)" in listing
+
+
 def _demo_agenda(app):
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
