@@ -164,6 +164,7 @@ def update_event(event_id: int, data: EventData, *, actor_id: int) -> Event:
         use = slot_use([s.id for s in event.slots])
         if use.blocking or use.needs_confirmation:
             raise SetupError("timezone_in_use")
+    specs = [(day, _spec_of(day)) for day in event.days]  # read in the old timezone
     event.title = data.title.strip()
     event.description = data.description.strip()
     event.venue = data.venue.strip()
@@ -172,8 +173,8 @@ def update_event(event_id: int, data: EventData, *, actor_id: int) -> Event:
     event.contact_email = (data.contact_email or "").strip() or None
     db.session.flush()
     if timezone_changed:
-        for day in event.days:
-            _sync_slots(day, plan_slots(_spec_of(day), event.timezone))
+        for day, spec in specs:
+            _sync_slots(day, plan_slots(spec, event.timezone))
     after = _event_fields(event)
     changed = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
     if changed:

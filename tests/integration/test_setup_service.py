@@ -303,9 +303,15 @@ def test_update_event_converts_deadline_and_validates_timezone(app):
 
 def test_update_event_timezone_moves_free_slots_to_same_local_times(app):
     event = _event()
-    setup.save_day(event.id, _grid(), actor_id=ACTOR)
+    grid = DaySpec(date(2027, 3, 16), time(10, 0), time(14, 0), 60, session_boundary=time(11, 0))
+    setup.save_day(event.id, grid, actor_id=ACTOR)
     setup.update_event(event.id, EventData(title="X", timezone="Europe/London"), actor_id=ACTOR)
-    assert [s.starts_at.hour for s in event.slots] == [14, 14, 14]
+    assert [(s.starts_at.hour, s.session) for s in event.slots] == [
+        (10, "am"),
+        (11, "pm"),
+        (12, "pm"),
+        (13, "pm"),
+    ]
 
 
 def test_update_event_timezone_refused_when_slots_are_used(app):
