@@ -428,3 +428,46 @@ def test_participant_settings_caps_and_company_pins_are_checked(app):
         event.id, [_settings(buyer, table.id, 6, 2)], actor_id=ACTOR
     )
     assert unchanged == 0
+
+
+def test_update_workshop_refuses_dropping_a_seated_slot(app):
+    from app.models import WorkshopSeat
+    from app.services import selection
+
+    event = _event()
+    day = setup.save_day(event.id, _grid(), actor_id=ACTOR)
+    first, second, third = (s.id for s in day.slots)
+    room = setup.add_location(event.id, "Salle Frioul", LocationKind.ROOM, actor_id=ACTOR)
+    data = selection.WorkshopData("Marquage LED", "", 0, 8, room.id, frozenset({first, second}))
+    workshop = selection.create_workshop(event.id, data, actor_id=ACTOR)
+    company = make_company(event)
+    version = ScheduleVersion(event=event, number=1)
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(WorkshopSeat(version=version, workshop=workshop, participant=company))
+    db.session.flush()
+    db.session.add(
+        Booking(
+            version_id=version.id,
+            participant_id=company.id,
+            slot_id=second,
+            workshop_id=workshop.id,
+        )
+    )
+    db.session.flush()
+    moved = selection.WorkshopData("Marquage LED", "", 2, 6, None, frozenset({first, third}))
+    with pytest.raises(selection.SelectionServiceError) as error:
+        selection.update_workshop(event.id, workshop.id, moved, actor_id=ACTOR)
+    assert str(error.value) == "slots_booked"
+    assert [s.id for s in workshop.slots] == [first, second]
+    # Growing the workshop keeps the seated slot: accepted and audited.
+    grown = selection.WorkshopData("Marquage", "", 2, 6, None, frozenset({first, second, third}))
+    selection.update_workshop(event.id, workshop.id, grown, actor_id=ACTOR)
+    assert ([s.id for s in workshop.slots], workshop.location_id, workshop.max_size) == (
+        [first, second, third],
+        None,
+        6,
+    )
+    entry = _audit("workshop.update")[0]
+    assert entry.details["after"]["slots"] == [first, second, third]
+    assert entry.details["before"]["title"] == "Marquage LED"

@@ -273,6 +273,24 @@ def test_day_change_losing_unavailabilities_asks_for_confirmation(client, demo):
     assert len(db.session.execute(db.select(Unavailability)).all()) == 1
 
 
+def test_delete_day_lists_losses_then_deletes_after_confirmation(client, demo):
+    login(client, "organisateur@example.org")
+    day = demo.days[0]
+    listing = f"{BASE}/{demo.id}/parametres/journees"
+    url = f"{listing}/{day.id}/supprimer"
+    response = submit(client, url, {}, page=listing)
+    page = text(response)
+    assert response.status_code == 400
+    assert "indisponibilité de Tri Méditerranée à 14\u00a0h\u00a000" in page
+    assert "de l'atelier « Marquage au sol LED »" in page
+    assert len(demo.slots) == 9
+    response = submit(client, url, {"confirm": "y"}, page=listing)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (demo.days, demo.slots) == ([], [])
+    assert db.session.execute(db.select(Unavailability)).first() is None
+
+
 def test_participants_duplicate_pin_and_min_above_max_rerender_with_field_errors(client, demo):
     login(client, "organisateur@example.org")
     url = f"{BASE}/{demo.id}/parametres/participants"
