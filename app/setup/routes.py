@@ -22,7 +22,7 @@ from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import _locale, format_date_long, format_time_local, to_local
 from app.models import Event, EventDay, EventStatus, LocationKind, ParticipantRole, Role
-from app.selection.forms import WorkshopForm
+from app.selection.forms import WorkshopForm, fill_workshop_choices
 from app.services import selection as selection_service
 from app.services import setup as service
 from app.services.setup import DaySpec, EventData, PauseSpec, SetupError
@@ -693,15 +693,6 @@ WORKSHOP_ERRORS = {
 }
 
 
-def _workshop_form(event: Event, form: WorkshopForm) -> WorkshopForm:
-    """The choices of the selection's workshop form (rooms, slots)."""
-    form.location_id.choices = [SelectChoice(0, _("— à préciser —"))] + [
-        SelectChoice(loc.id, loc.name) for loc in event.locations if loc.kind is LocationKind.ROOM
-    ]
-    form.slots.choices = [SelectChoice(s.id, _slot_label(s, event.timezone)) for s in event.slots]
-    return form
-
-
 @bp.route("/<int:event_id>/parametres/ateliers/<int:workshop_id>", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def edit_workshop(event_id: int, workshop_id: int) -> ResponseReturnValue:
@@ -719,7 +710,7 @@ def edit_workshop(event_id: int, workshop_id: int) -> ResponseReturnValue:
     else:
         form = WorkshopForm()
     form.submit.label.text = _("Enregistrer l'atelier")
-    _workshop_form(event, form)
+    fill_workshop_choices(form, event)
     if request.method == "POST" and form.validate_on_submit():
         data = selection_service.WorkshopData(
             title=form.title.data or "",
