@@ -636,7 +636,15 @@ def participants(event_id: int) -> ResponseReturnValue:
     if request.method == "POST" and (
         any(p is None for _entry, p in rows) or len(rows) != len(people)
     ):
-        abort(400)  # the participants changed since the page was shown
+        # Someone joined or left since the page was shown: show the current list again.
+        flash(
+            _(
+                "La liste des participants a changé depuis l'affichage de la page : "
+                "vérifiez les réglages et enregistrez à nouveau."
+            ),
+            "warning",
+        )
+        return redirect(url_for("setup.participants", event_id=event.id))
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():

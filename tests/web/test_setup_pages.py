@@ -335,6 +335,10 @@ def test_participants_duplicate_pin_and_min_above_max_rerender_with_field_errors
     assert response.status_code == 302
     db.session.expire_all()
     assert (buyers[1].location_id, people[0].max_meetings, people[0].min_meetings) == (None, 2, 1)
+    make_company(demo, "Nouvelle venue")
+    db.session.commit()
+    response = client.post(url, data=data, follow_redirects=True)
+    assert "La liste des participants a changé depuis l'affichage de la page" in text(response)
 
 
 def test_locations_bulk_tables_and_refused_delete_of_a_kept_table(client, demo):
