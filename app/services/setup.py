@@ -18,7 +18,7 @@ and removes the rest. Removing a slot is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from itertools import pairwise
@@ -476,14 +476,7 @@ def _spec_of(day: EventDay) -> DaySpec:
     """The stored grid of a day; the session boundary is read back from its slots."""
     pauses = tuple(PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses)
     spec = DaySpec(day.date, day.start_time, day.end_time, day.slot_minutes, pauses)
-    return DaySpec(
-        spec.date,
-        spec.start,
-        spec.end,
-        spec.slot_minutes,
-        pauses,
-        session_boundary=stored_boundary(day, spec),
-    )
+    return replace(spec, session_boundary=stored_boundary(day, spec))
 
 
 def stored_boundary(day: EventDay, spec: DaySpec | None = None) -> time | None:
@@ -493,13 +486,9 @@ def stored_boundary(day: EventDay, spec: DaySpec | None = None) -> time | None:
     if not slots:
         return None
     tz = ZoneInfo(day.event.timezone)
-    spec = spec or DaySpec(
-        day.date,
-        day.start_time,
-        day.end_time,
-        day.slot_minutes,
-        tuple(PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses),
-    )
+    if spec is None:
+        pauses = tuple(PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses)
+        spec = DaySpec(day.date, day.start_time, day.end_time, day.slot_minutes, pauses)
     default = session_boundary(spec)
     if all((s.session == "am") == (s.local_start().time() < default) for s in slots):
         return None
