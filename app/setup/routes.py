@@ -8,6 +8,7 @@ with French errors. A refused change (`SetupError`) is rolled back and explained
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from types import SimpleNamespace
 from typing import Any
 
@@ -48,6 +49,14 @@ STATUS_ACTIONS = {
 }
 
 
+@bp.app_template_filter("wall_time")
+def wall_time(value: time) -> str:
+    """A wall-clock time of the grid: « 14 h 20 » in French, « 2:20 PM » in English."""
+    if _locale() == "fr":
+        return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
+    return value.strftime("%I:%M %p").lstrip("0")
+
+
 def _event(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
@@ -56,9 +65,8 @@ def _event(event_id: int) -> Event:
 
 
 def _hm(value: str) -> str:
-    """« 14:20 » → « 14 h 20 » (French) as the service's parameters carry hh:mm."""
-    hours, minutes = value.split(":")
-    return f"{int(hours)}\u00a0h\u00a0{minutes}" if _locale() == "fr" else value
+    """The service's « 14:20 » parameters written as the pages write times."""
+    return wall_time(datetime.strptime(value, "%H:%M").time())
 
 
 def _setup_message(error: SetupError, event: Event | None = None) -> str:

@@ -215,8 +215,28 @@ def test_day_edit_form_shows_the_saved_grid(client, demo):
         assert re.search(rf'<input[^>]*id="{name}"[^>]*value="{value}"', page), name
     assert 'id="pauses-2-start"' in page
     listing = text(client.get(f"{BASE}/{demo.id}/parametres/journees"))
-    assert "Après-midi à partir de 11:00." in listing
-    assert "Pauses : 12:30–14:00 (Déjeuner)" in listing
+    assert "Après-midi à partir de 11\u00a0h\u00a000." in listing
+    assert "Pauses : 12\u00a0h\u00a030 – 14\u00a0h\u00a000 (Déjeuner)" in listing
+
+
+def test_day_across_the_clock_change_is_refused_in_french(client, demo):
+    login(client, "organisateur@example.org")
+    response = submit(
+        client,
+        f"{BASE}/{demo.id}/parametres/journees/nouvelle",
+        {
+            "date": "2027-03-28",
+            "start_time": "01:00",
+            "end_time": "04:00",
+            "slot_minutes": "30",
+            "preview": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "L'heure 2\u00a0h\u00a000 n'existe pas ou existe deux fois ce jour-là (changement "
+        "d'heure) : choisissez une autre heure." in text(response)
+    )
 
 
 def _demo_agenda(app):
