@@ -39,13 +39,17 @@ from app.setup.forms import (
 
 bp = Blueprint("setup", __name__, url_prefix="/organisation/evenements")
 
+S = EventStatus
+# The button of each manual step (service.TRANSITIONS), forward and back.
 STATUS_ACTIONS = {
-    EventStatus.OPEN: _l("Ouvrir les candidatures"),
-    EventStatus.SELECTION: _l("Clore les candidatures et passer à la sélection"),
-    EventStatus.SCHEDULING: _l("Passer à la préparation du planning"),
-    EventStatus.CLOSED: _l("Clore l'événement"),
-    EventStatus.PUBLISHED: _l("Rouvrir l'événement"),
-    EventStatus.DRAFT: _l("Repasser en brouillon"),
+    (S.DRAFT, S.OPEN): _l("Ouvrir les candidatures"),
+    (S.OPEN, S.SELECTION): _l("Clore les candidatures et passer à la sélection"),
+    (S.OPEN, S.DRAFT): _l("Repasser en brouillon"),
+    (S.SELECTION, S.SCHEDULING): _l("Passer à la préparation du planning"),
+    (S.SELECTION, S.OPEN): _l("Rouvrir les candidatures"),
+    (S.SCHEDULING, S.SELECTION): _l("Revenir à la sélection"),
+    (S.PUBLISHED, S.CLOSED): _l("Clore l'événement"),
+    (S.CLOSED, S.PUBLISHED): _l("Rouvrir l'événement"),
 }
 
 
@@ -236,7 +240,7 @@ def overview(event_id: int) -> ResponseReturnValue:
     return render_template(
         "setup/overview.html",
         event=event,
-        actions=[(s, STATUS_ACTIONS[s]) for s in service.TRANSITIONS[event.status]],
+        actions=[(s, STATUS_ACTIONS[event.status, s]) for s in service.TRANSITIONS[event.status]],
         status_form=StatusForm(),
         tables=[loc for loc in event.locations if loc.kind is LocationKind.TABLE],
         rooms=[loc for loc in event.locations if loc.kind is LocationKind.ROOM],

@@ -421,8 +421,15 @@ def test_workshop_edit_changes_slots_room_and_sizes(client, demo):
 
 
 def test_status_change_is_checked_and_audited(client, demo):
+    from app.services.setup import TRANSITIONS
+    from app.setup.routes import STATUS_ACTIONS
+
+    assert set(STATUS_ACTIONS) == {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
     login(client, "organisateur@example.org")
     url = f"{BASE}/{demo.id}/parametres"
+    page = text(client.get(url))
+    assert "Revenir à la sélection" in page
+    assert "Clore les candidatures" not in page
     response = submit(client, f"{url}/etape", {"status": "closed"}, page=url, follow=True)
     assert "Ce changement d'étape n'est pas possible." in text(response)
     response = submit(client, f"{url}/etape", {"status": "selection"}, page=url)
