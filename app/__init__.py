@@ -76,6 +76,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from app.main.routes import bp as main_bp
     from app.needs.routes import bp as needs_bp
     from app.selection.routes import bp as selection_bp
+    from app.setup.routes import bp as setup_bp
     from app.transfers.routes import bp as transfers_bp
 
     app.register_blueprint(main_bp)
@@ -86,6 +87,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.register_blueprint(applications_bp)
     app.register_blueprint(answers_bp)
     app.register_blueprint(selection_bp)
+    app.register_blueprint(setup_bp)
     app.register_blueprint(transfers_bp)
 
     from app.errors import register_error_handlers

@@ -23,6 +23,8 @@ from wtforms.validators import (
 )
 
 from app.applications.forms import MultiCheckboxField
+from app.i18n import format_time_local
+from app.models import Event, LocationKind
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -98,3 +100,19 @@ class WorkshopForm(FlaskForm):
     def validate_slots(self, field: MultiCheckboxField) -> None:
         if not field.data:
             raise ValidationError(_l("Choisissez au moins un créneau."))
+
+
+def fill_workshop_choices(form: WorkshopForm, event: Event) -> WorkshopForm:
+    """The event's rooms and slots as the workshop form's choices (create and edit pages)."""
+    form.location_id.choices = [SelectChoice(0, _l("— à préciser —"))] + [
+        SelectChoice(loc.id, loc.name) for loc in event.locations if loc.kind is LocationKind.ROOM
+    ]
+    form.slots.choices = [
+        SelectChoice(
+            s.id,
+            f"{format_time_local(s.starts_at, event.timezone)} – "
+            f"{format_time_local(s.ends_at, event.timezone)}",
+        )
+        for s in event.slots
+    ]
+    return form

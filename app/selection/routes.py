@@ -8,13 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale, format_time_local
-from app.models import ApplicationStatus, Event, LocationKind, Role
-from app.selection.forms import DecisionForm, RunForm, WorkshopForm
+from app.i18n import _locale
+from app.models import ApplicationStatus, Event, Role
+from app.selection.forms import DecisionForm, RunForm, WorkshopForm, fill_workshop_choices
 from app.services import selection as service
 
 bp = Blueprint("selection", __name__)
@@ -144,18 +143,7 @@ def decide(event_id: int, application_id: int) -> ResponseReturnValue:
 @role_required(Role.ORGANISER)
 def create_workshop(event_id: int) -> ResponseReturnValue:
     event = _event(event_id)
-    form = WorkshopForm()
-    form.location_id.choices = [SelectChoice(0, _("— à préciser —"))] + [
-        SelectChoice(loc.id, loc.name) for loc in event.locations if loc.kind is LocationKind.ROOM
-    ]
-    form.slots.choices = [
-        SelectChoice(
-            s.id,
-            f"{format_time_local(s.starts_at, event.timezone)} – "
-            f"{format_time_local(s.ends_at, event.timezone)}",
-        )
-        for s in event.slots
-    ]
+    form = fill_workshop_choices(WorkshopForm(), event)
     if form.validate_on_submit():
         data = service.WorkshopData(
             title=form.title.data or "",

@@ -12,6 +12,7 @@ from app.matching import selection as core
 from app.models import (
     Application,
     ApplicationStatus,
+    Booking,
     Event,
     InterestKind,
     LocationKind,
@@ -280,3 +281,66 @@ def create_workshop(event_id: int, data: WorkshopData, *, actor_id: int) -> Work
         slots=sorted(data.slot_ids),
     )
     return workshop
+
+
+def update_workshop(
+    event_id: int, workshop_id: int, data: WorkshopData, *, actor_id: int
+) -> Workshop:
+    """Change a workshop's title, size, room and slots (the checks of `create_workshop`).
+
+    Taking a slot away from the workshop is refused (`slots_booked`) while a schedule
+    version, whatever its status, seats someone in that slot: the booking would vanish
+    with the link (ON DELETE CASCADE) and the agenda record with it.
+    """
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None or workshop.event_id != event_id:
+        raise SelectionServiceError("not_found")
+    event = workshop.event
+    if not data.slot_ids or not data.slot_ids <= {s.id for s in event.slots}:
+        raise SelectionServiceError("bad_slots")
+    if data.location_id is not None and data.location_id not in {loc.id for loc in event.locations}:
+        raise SelectionServiceError("bad_location")
+    current = {link.slot_id for link in workshop.slot_links}
+    dropped = current - data.slot_ids
+    if dropped:
+        booked = db.session.execute(
+            db.select(Booking.id).where(
+                Booking.workshop_id == workshop.id, Booking.slot_id.in_(dropped)
+            )
+        ).first()
+        if booked is not None:
+            raise SelectionServiceError("slots_booked")
+    before = _workshop_fields(workshop)
+    workshop.title = data.title.strip()
+    workshop.theme = data.theme.strip()
+    workshop.min_size = data.min_size
+    workshop.max_size = data.max_size
+    workshop.location_id = data.location_id
+    for link in list(workshop.slot_links):
+        if link.slot_id in dropped:
+            workshop.slot_links.remove(link)
+    for slot_id in sorted(data.slot_ids - current):
+        workshop.slot_links.append(WorkshopSlot(slot_id=slot_id))
+    db.session.flush()
+    after = _workshop_fields(workshop)
+    if before != after:
+        audit.record(
+            "workshop.update",
+            actor_id=actor_id,
+            event_id=event_id,
+            target=workshop,
+            before=before,
+            after=after,
+        )
+    return workshop
+
+
+def _workshop_fields(workshop: Workshop) -> dict[str, object]:
+    return {
+        "title": workshop.title,
+        "theme": workshop.theme,
+        "min_size": workshop.min_size,
+        "max_size": workshop.max_size,
+        "location_id": workshop.location_id,
+        "slots": sorted(link.slot_id for link in workshop.slot_links),
+    }

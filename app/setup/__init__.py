@@ -1,0 +1,1 @@
+"""Event set-up by organisers: event, days and slot grid, tables, participants, workshops."""
