@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from sqlalchemy import func
 
@@ -21,6 +20,7 @@ from app.models import (
     Pause,
     Slot,
 )
+from app.services import setup
 
 PUBLIC_STATUSES = [s for s in EventStatus if s is not EventStatus.DRAFT]
 
@@ -81,10 +81,6 @@ def summary(event: Event) -> EventSummary:
     )
 
 
-def _overlaps(start: time, end: time, pause: Pause) -> bool:
-    return start < pause.end_time and pause.start_time < end
-
-
 def add_day(
     event: Event,
     day: date,
@@ -106,31 +102,25 @@ def add_day(
 
 
 def generate_slots(day: EventDay) -> list[Slot]:
-    """(Re)build the slots of one day from its grid, in UTC, skipping pauses."""
-    tz = ZoneInfo(day.event.timezone)
+    """(Re)build the slots of one day from its grid, in UTC, skipping pauses.
+
+    The grid is planned by `setup.plan_slots`, the same rule as the set-up pages (morning and
+    afternoon split at the lunch pause, else 13:00; clock-change times refused).
+    """
     for slot in list(day.slots):
         db.session.delete(slot)
     db.session.flush()
-    step = timedelta(minutes=day.slot_minutes)
-    current = datetime.combine(day.date, day.start_time)
-    limit = datetime.combine(day.date, day.end_time)
-    created: list[Slot] = []
-    while current + step <= limit:
-        end = current + step
-        clash = next((p for p in day.pauses if _overlaps(current.time(), end.time(), p)), None)
-        if clash is not None:
-            current = datetime.combine(day.date, clash.end_time)
-            continue
-        local_start = current.replace(tzinfo=tz)
-        slot = Slot(
-            event=day.event,
-            day=day,
-            starts_at=local_start.astimezone(UTC),
-            ends_at=end.replace(tzinfo=tz).astimezone(UTC),
-            session="am" if current.hour < 13 else "pm",
-        )
-        db.session.add(slot)
-        created.append(slot)
-        current = end
+    spec = setup.DaySpec(
+        date=day.date,
+        start=day.start_time,
+        end=day.end_time,
+        slot_minutes=day.slot_minutes,
+        pauses=tuple(setup.PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses),
+    )
+    created = [
+        Slot(event=day.event, day=day, starts_at=p.starts_at, ends_at=p.ends_at, session=p.session)
+        for p in setup.plan_slots(spec, day.event.timezone)
+    ]
+    db.session.add_all(created)
     db.session.flush()
     return created
