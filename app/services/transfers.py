@@ -163,7 +163,7 @@ def error_message(error: LineError) -> str:
             f"ligne {error.line}, colonne {error.column}\u202f: adresse électronique déjà "
             "utilisée par le compte d'une autre organisation"
         )
-    return error.message("fr", with_source=False).replace(" :", "\u202f:")
+    return error.message("fr", with_source=False)
 
 
 # -- exports ------------------------------------------------------------------------------
