@@ -28,7 +28,7 @@ def test_statement_has_every_section_of_the_rgaa_model_in_french(client):
         "Retour d'information et contact",
         "Voies de recours",
     ]
-    assert "<h1 class=\"h3\">Déclaration d'accessibilité</h1>" in page
+    assert '<h1 class="h3">Déclaration d\'accessibilité</h1>' in page
     assert "article 47 de la loi n° 2005-102 du 11 février 2005" in page
     assert "Cette déclaration a été établie le lundi 23 novembre 2026." in page
     assert "Défenseur des droits" in page
