@@ -24,20 +24,15 @@ SOURCE_LOCALE = Locale.parse("fr")
 class SourceLanguageFallback(NullTranslations):
     """Returns the French msgid itself, choosing singular or plural by the French rule."""
 
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:  # type: ignore[override]
+    # A catalogue without the message asks its fallback's ngettext / npgettext.
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return msgid1 if SOURCE_LOCALE.plural_form(n) == "one" else msgid2
 
-    ungettext = ngettext
-
-    def npgettext(  # type: ignore[override]
-        self, context: str, msgid1: str, msgid2: str, n: int
-    ) -> str:
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return self.ngettext(msgid1, msgid2, n)
 
-    unpgettext = npgettext
 
-
-class SourcePluralDomain(Domain):
+class SourcePluralDomain(Domain):  # type: ignore[misc]  # Flask-Babel is untyped
     """Flask-Babel's domain, with the French fallback chained behind each catalogue once."""
 
     def get_translations(self) -> Any:
@@ -48,7 +43,7 @@ class SourcePluralDomain(Domain):
         return translations
 
 
-class SourcePluralBabel(Babel):
+class SourcePluralBabel(Babel):  # type: ignore[misc]
     """Flask-Babel whose default domain knows the French plural rule."""
 
     @cached_property
