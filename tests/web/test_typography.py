@@ -101,7 +101,9 @@ def test_visible_text_skips_code_and_scripts():
     "email",
     [None, "organisateur@example.org", "acheteur@example.org", "entreprise@example.org"],
 )
-def test_french_pages_have_french_spacing_and_dates(client, demo_with_agenda, email):
+def test_french_pages_have_french_spacing_dates_and_the_statement_link(
+    client, demo_with_agenda, email
+):
     if email:
         login(client, email)
     pages = french_pages(client)
@@ -113,6 +115,9 @@ def test_french_pages_have_french_spacing_and_dates(client, demo_with_agenda, em
     assert {url: found for url, found in raw.items() if found} == {}
     # The scan did see French text with its narrow no-break spaces.
     assert any("\u202f" in text for text in texts.values())
+    # The law wants the accessibility statement one click away from every page.
+    footer = 'href="/accessibilite" data-testid="accessibility-link"'
+    assert [url for url, html in pages.items() if footer not in html] == []
 
 
 def test_visible_text_includes_accessible_names_and_tooltips():
