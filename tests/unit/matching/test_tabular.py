@@ -208,11 +208,6 @@ def test_parse_optional_column_without_validator_keeps_text():
 
 
 def test_read_csv_counts_data_lines_valid_or_not_without_header_or_blank_lines():
-    data = (
-        b"Nom;SIRET;E-mail\n"
-        b"A;73282932000074;a@example.org\n"
-        b"\n"
-        b"B;1234;b@example.org\n"
-    )
+    data = b"Nom;SIRET;E-mail\nA;73282932000074;a@example.org\n\nB;1234;b@example.org\n"
     report = read_csv(data, COLUMNS)
     assert (report.ok, report.data_lines) == (False, 2)
