@@ -61,6 +61,7 @@ def live_server(tmp_path_factory):
 def to_english(page) -> None:
     page.goto("/langue/en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page)
 
 
 def login_en(page, email: str, password: str = PASSWORD) -> None:
@@ -115,8 +116,10 @@ def test_company_registers_completes_profile_and_applies_in_english(page):
     assert_accessible(page)
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Events", exact=True).click()
+    assert_accessible(page)
     page.get_by_role("link", name="Rendez-vous de la commande publique 2027").click()
     assert_accessible(page)
     page.get_by_role("link", name="Apply to this event").click()
@@ -205,6 +208,7 @@ def test_company_keyboard_only_login_dashboard_agenda_with_visible_focus(page):
     assert_focus_visible(stops)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Company dashboard")
+    assert_accessible(page)
 
     page.evaluate(RECORD_UNFOCUSED)
     stops = tab_to(page, "Add to my calendar (.ics)")
@@ -224,6 +228,7 @@ def test_organiser_keyboard_only_reaches_the_agenda_grid_with_visible_focus(page
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Organiser dashboard")
+    assert_accessible(page)
 
     page.evaluate(RECORD_UNFOCUSED)
     stops = tab_to(page, re.compile(r"^Event schedule"))
