@@ -9,7 +9,7 @@ TRANSLATIONS := app/translations
 POT          := $(TRANSLATIONS)/messages.pot
 VERSION      := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 
-.PHONY: run test test-postgres install lint typecheck bench clean compile-translations translations test-deps
+.PHONY: run test test-postgres install lint typecheck bench clean compile-translations translations test-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test-postgres: $(STAMP) compile-translations
 test-deps:
 	scripts/ensure-test-deps
 	npm ci --prefix tests/unit/ical/js --no-audit --no-fund --silent
+
+# PNGs of the main pages with the demo event, in docs/screenshots/ (Debian's Chromium, as the
+# browser tests use; see scripts/screenshots.py).
+screenshots: $(STAMP) compile-translations
+	scripts/ensure-test-deps
+	$(BIN)/python scripts/screenshots.py --out docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -84,6 +84,16 @@ class Config:
 
     DEMO_PASSWORD = "Demo-Entremise-2026"
 
+    # Accessibility statement (/accessibilite, RGAA 4.1 model). The law allows « partiellement
+    # conforme » (partial) or « totalement conforme » (full) only after an RGAA audit: without a
+    # valid audit the state is « non conforme » (none). ACCESSIBILITY_AUDIT names the audit
+    # (who, when, share of criteria met); ACCESSIBILITY_CONTACT receives users' reports.
+    ACCESSIBILITY_COMPLIANCE = os.environ.get("ACCESSIBILITY_COMPLIANCE", "none")
+    ACCESSIBILITY_AUDIT = os.environ.get("ACCESSIBILITY_AUDIT", "")
+    ACCESSIBILITY_CONTACT = os.environ.get(
+        "ACCESSIBILITY_CONTACT", "accessibilite@entremise.localhost"
+    )
+
 
 class DevelopmentConfig(Config):
     DEBUG = True

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and bound in `create_app`."""
 
-from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.i18n_plural import SourcePluralBabel
 
 # A naming convention makes constraint names stable across SQLite and PostgreSQL,
 # so Alembic migrations can alter them.
@@ -28,5 +29,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = SourcePluralBabel()
 bootstrap = Bootstrap5()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -38,10 +48,43 @@ def event_detail(event_id: int) -> ResponseReturnValue:
     return render_template("main/event.html", event=event, summary=event_service.summary(event))
 
 
+# The statement describes the checks made up to this date (RGAA: update it at least every
+# three years, and after any substantial change of the site).
+STATEMENT_DATE = date(2026, 11, 23)
+# What the automated checks of the statement ran on (tests/browser; docs/ACCESSIBILITY.md).
+TEST_ENVIRONMENT = {
+    "browser": "Chromium 156 (Debian 12)",
+    "axe": "axe-core 4.12.1",
+    "driver": "Playwright 1.65",
+}
+COMPLIANCE_STATES = ("none", "partial", "full")
+
+
+def compliance_state() -> str:
+    """The configured RGAA state; anything else than partial or full counts as none."""
+    state = current_app.config.get("ACCESSIBILITY_COMPLIANCE", "none")
+    return state if state in COMPLIANCE_STATES else "none"
+
+
+@bp.app_context_processor
+def _inject_compliance() -> dict[str, object]:
+    return {"accessibility_state": compliance_state()}
+
+
+@bp.get("/accessibilite")
+def accessibility() -> ResponseReturnValue:
+    return render_template(
+        "main/accessibility.html",
+        state=compliance_state(),
+        audit=current_app.config.get("ACCESSIBILITY_AUDIT", ""),
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        statement_date=STATEMENT_DATE,
+        environment=TEST_ENVIRONMENT,
+    )
+
+
 @bp.get("/langue/<lang>")
 def set_language(lang: str) -> ResponseReturnValue:
-    from flask import current_app
-
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = lang

@@ -30,10 +30,10 @@ class LineError:
     params: tuple[tuple[str, str], ...] = ()
 
     def message(self, lang: Lang = "fr", *, with_source: bool = True) -> str:
-        """The human message, e.g. « cpv.csv : ligne 4, colonne CODE : … »."""
+        """The human message, e.g. « cpv.csv\u202f: ligne 4, colonne CODE\u202f: … »."""
         detail = render(self.code, dict(self.params), lang)
         where = render("where", {"line": str(self.line), "column": self.column}, lang)
-        colon = " :" if lang == "fr" else ":"  # French puts a space before the colon
+        colon = "\u202f:" if lang == "fr" else ":"  # French: narrow no-break space first
         prefix = f"{self.source}{colon} " if self.source and with_source else ""
         return f"{prefix}{where}{colon} {detail}"
 

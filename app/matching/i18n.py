@@ -2,7 +2,8 @@
 
 The core cannot use Flask-Babel (it is Flask-free), so it keeps its own small
 catalogue: every explanation is stored as a message code plus parameters, and
-rendered here. Numbers use the French decimal comma in French.
+rendered here. Numbers use the French decimal comma in French, and French text puts a
+narrow no-break space (U+202F) before « : ; ! ? » and « % », as French typography wants.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "code {value} already appears on line {first_line}",
     ),
     "file_empty": ("le fichier est vide", "the file is empty"),
-    "file_unreadable": ("fichier illisible : {detail}", "unreadable file: {detail}"),
+    "file_unreadable": ("fichier illisible\u202f: {detail}", "unreadable file: {detail}"),
     "file_encoding": (
-        "le fichier n'est ni en UTF-8 ni en Windows-1252 (Latin-1) ; "
+        "le fichier n'est ni en UTF-8 ni en Windows-1252 (Latin-1)\u202f; "
         "enregistrez-le au format « CSV UTF-8 »",
         "the file is neither UTF-8 nor Windows-1252 (Latin-1); save it as 'CSV UTF-8'",
     ),
@@ -41,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siret_invalid": ("numéro SIRET invalide", "invalid SIRET number"),
     "email_invalid": ("adresse électronique invalide", "invalid e-mail address"),
     "size_invalid": (
-        "catégorie d'entreprise inconnue « {value} » (attendu : micro, PME, ETI ou GE)",
+        "catégorie d'entreprise inconnue « {value} » (attendu\u202f: micro, PME, ETI ou GE)",
         "unknown company size '{value}' (expected: micro, PME, ETI or GE)",
     ),
     "departement_invalid": ("département inconnu « {value} »", "unknown département '{value}'"),
@@ -55,85 +56,86 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "text too long ({length} characters, at most {max})"),
     # score parts
     "cpv_match": (
-        "Le code CPV {code} correspond au besoin « {need} » au niveau {level_fr} : {points}",
+        "Le code CPV {code} correspond au besoin « {need} » au niveau {level_fr}\u202f: {points}",
         "CPV {code} matches need '{need}' at {level_en} level: {points}",
     ),
     "text_similarity": (
         "L'offre de l'entreprise est proche du besoin « {need} » "
-        "(similarité {similarity}) : {points}",
+        "(similarité {similarity})\u202f: {points}",
         "The company's offer is close to need '{need}' (similarity {similarity}): {points}",
     ),
     "wish": (
-        "L'entreprise demande à rencontrer « {target} » (vœu : {wish_fr}) : {points}",
+        "L'entreprise demande à rencontrer « {target} » (vœu\u202f: {wish_fr})\u202f: {points}",
         "The company asks to meet '{target}' (wish: {wish_en}): {points}",
     ),
     "answer": (
-        "L'acheteur « {buyer} » a répondu {answer_fr} : {points}",
+        "L'acheteur « {buyer} » a répondu {answer_fr}\u202f: {points}",
         "Buyer '{buyer}' answered {answer_en}: {points}",
     ),
     "invitation": (
-        "L'acheteur « {buyer} » invite l'entreprise : {points}",
+        "L'acheteur « {buyer} » invite l'entreprise\u202f: {points}",
         "Buyer '{buyer}' invites the company: {points}",
     ),
     "mutual": (
-        "Intérêt réciproque avec « {buyer} » : {points}",
+        "Intérêt réciproque avec « {buyer} »\u202f: {points}",
         "Mutual interest with '{buyer}': {points}",
     ),
     "priority_ess": (
-        "L'entreprise relève de l'ESS : {points} (priorité fixée par l'organisateur)",
+        "L'entreprise relève de l'ESS\u202f: {points} (priorité fixée par l'organisateur)",
         "The company belongs to the social and solidarity economy (ESS): {points} "
         "(priority set by the organiser)",
     ),
     "priority_siae": (
-        "L'entreprise est une structure d'insertion (SIAE) : {points} "
+        "L'entreprise est une structure d'insertion (SIAE)\u202f: {points} "
         "(priorité fixée par l'organisateur)",
         "The company is a work-integration enterprise (SIAE): {points} "
         "(priority set by the organiser)",
     ),
     "priority_small": (
-        "L'entreprise est une {size_fr} : {points} (priorité fixée par l'organisateur)",
+        "L'entreprise est une {size_fr}\u202f: {points} (priorité fixée par l'organisateur)",
         "The company is a {size_en}: {points} (priority set by the organiser)",
     ),
     "priority_local": (
-        "L'entreprise est implantée dans le département {departement} : {points} "
+        "L'entreprise est implantée dans le département {departement}\u202f: {points} "
         "(priorité fixée par l'organisateur)",
         "The company is based in département {departement}: {points} "
         "(priority set by the organiser)",
     ),
     "priority_first_time": (
-        "L'entreprise participe pour la première fois : {points} "
+        "L'entreprise participe pour la première fois\u202f: {points} "
         "(priorité fixée par l'organisateur)",
         "The company takes part for the first time: {points} (priority set by the organiser)",
     ),
     # selection decisions
     "selected": (
-        "sélectionnée : score {score}, rang {rank}", "selected: score {score}, rank {rank}",
+        "sélectionnée\u202f: score {score}, rang {rank}", "selected: score {score}, rank {rank}",
     ),
     "selected_for_quota": (
-        "sélectionnée pour respecter le quota « {quota} » : score {score}, rang {rank}",
+        "sélectionnée pour respecter le quota « {quota} »\u202f: score {score}, rang {rank}",
         "selected to meet the {quota} quota: score {score}, rank {rank}",
     ),
     "selected_forced": ("sélectionnée par l'organisateur", "selected by the organiser"),
     "waitlisted_capacity": (
-        "liste d'attente : capacité atteinte (score {score}, rang {rank})",
+        "liste d'attente\u202f: capacité atteinte (score {score}, rang {rank})",
         "waitlisted: capacity reached (score {score}, rank {rank})",
     ),
     "waitlisted_quota": (
-        "liste d'attente : place cédée pour respecter le quota « {quota} » "
+        "liste d'attente\u202f: place cédée pour respecter le quota « {quota} » "
         "(score {score}, rang {rank})",
         "waitlisted: place given up to meet the {quota} quota (score {score}, rank {rank})",
     ),
     "declined_forced": ("refusée par l'organisateur", "declined by the organiser"),
     "declined_no_meeting": (
-        "refusée : aucun rendez-vous possible (aucun vœu, ou tous les acheteurs ont répondu non)",
+        "refusée\u202f: aucun rendez-vous possible "
+        "(aucun vœu, ou tous les acheteurs ont répondu non)",
         "declined: no meeting possible (no wish, or every buyer answered no)",
     ),
     "declined_score": (
-        "refusée : score {score} négatif (un acheteur a refusé)",
+        "refusée\u202f: score {score} négatif (un acheteur a refusé)",
         "declined: negative score {score} (a buyer said no)",
     ),
     "quota_shortfall": (
-        "quota « {quota} » impossible à atteindre : {share} des {selected} entreprises "
+        "quota « {quota} » impossible à atteindre\u202f: {share} des {selected} entreprises "
         "sélectionnables = {needed} nécessaires, seulement {eligible} candidatures éligibles "
         "(il en manque {shortfall})",
         "the {quota} quota cannot be met: {share} of {selected} selectable companies = "
@@ -173,9 +175,9 @@ def format_points(value: Decimal, lang: Lang = "fr") -> str:
 
 
 def format_share(value: Decimal, lang: Lang = "fr") -> str:
-    """A share as a percentage: Decimal('0.3') -> '30 %' (French) or '30%' (English)."""
+    """A share as a percentage: Decimal('0.3') -> '30\u202f%' (French) or '30%' (English)."""
     number = format_number(value * 100, lang)
-    return f"{number} %" if lang == "fr" else f"{number}%"
+    return f"{number}\u202f%" if lang == "fr" else f"{number}%"
 
 
 def fold(text: str) -> str:

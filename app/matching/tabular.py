@@ -71,6 +71,7 @@ class TableReport:
     errors: tuple[LineError, ...]
     encoding: str | None = None  # 'utf-8' or 'cp1252' for CSV; None for XLSX
     delimiter: str | None = None
+    data_lines: int = 0  # non-blank lines after the header, valid or not (for summaries)
 
     @property
     def ok(self) -> bool:
@@ -273,6 +274,11 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[Colu
     return tuple(parsed), ()
 
 
+def count_data_lines(rows: Sequence[tuple[int, Sequence[str]]]) -> int:
+    """Non-blank rows after the header: what a summary calls the lines read."""
+    return sum(1 for _line, cells in rows[1:] if any(str(c).strip() for c in cells))
+
+
 def _sniff_delimiter(first_line: str) -> str:
     """The delimiter among ';', ',' and tab that splits the header most (',' on a tie)."""
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
@@ -305,7 +311,7 @@ def read_csv(data: bytes, columns: Sequence[Column], source: str = "import.csv")
                           (("detail", str(exc)),))
         return TableReport(source, (), (error,), encoding, delimiter)
     parsed, errors = parse_rows(rows, columns, source)
-    return TableReport(source, parsed, errors, encoding, delimiter)
+    return TableReport(source, parsed, errors, encoding, delimiter, count_data_lines(rows))
 
 
 def _cell_text(value: object) -> str:
@@ -336,7 +342,7 @@ def read_xlsx(data: bytes, columns: Sequence[Column], source: str = "import.xlsx
     if not rows:
         return TableReport(source, (), (LineError(source, 1, first_column, "file_empty"),))
     parsed, errors = parse_rows(rows, columns, source)
-    return TableReport(source, parsed, errors)
+    return TableReport(source, parsed, errors, data_lines=count_data_lines(rows))
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> TableReport:

@@ -47,9 +47,17 @@ class ImportOutcome:
     updated: list[str] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
 
+    lines_read: int = 0  # data lines of the file (header and blank lines left out)
+
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def rejected(self) -> int:
+        """Data lines with at least one error (header problems count as none: no line is
+        rejected, the whole file is)."""
+        return len({e.line for e in self.errors if e.line > 1})
 
 
 def read(data: bytes, filename: str, kind: str) -> tabular.TableReport:
@@ -86,7 +94,7 @@ def import_rows(
     used by another organisation) are returned as line errors, and then the caller must roll
     back: a file is imported whole or not at all."""
     event = db.session.get(Event, event_id)
-    outcome = ImportOutcome(errors=list(report.errors))
+    outcome = ImportOutcome(errors=list(report.errors), lines_read=report.data_lines)
     if event is None or not report.ok:
         return outcome
     for row in report.rows:
@@ -163,7 +171,7 @@ def error_message(error: LineError) -> str:
             f"ligne {error.line}, colonne {error.column}\u202f: adresse électronique déjà "
             "utilisée par le compte d'une autre organisation"
         )
-    return error.message("fr", with_source=False).replace(" :", "\u202f:")
+    return error.message("fr", with_source=False)
 
 
 # -- exports ------------------------------------------------------------------------------

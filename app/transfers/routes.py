@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import role_required
@@ -34,13 +35,15 @@ def import_file(event_id: int, kind: str) -> ResponseReturnValue:
     form = ImportForm()
     outcome = None
     messages: list[str] = []
+    filename = ""
     if form.validate_on_submit():
         upload = form.file.data
+        filename = upload.filename or "import.csv"
         data = upload.read(MAX_IMPORT_BYTES + 1)
         if len(data) > MAX_IMPORT_BYTES:
             form.file.errors.append(_("Le fichier dépasse 5 Mo."))
         else:
-            report = service.read(data, upload.filename or "import.csv", kind)
+            report = service.read(data, filename, kind)
             outcome = service.import_rows(event.id, kind, report, actor_id=current_user.id)
             messages = [service.error_message(e) for e in outcome.errors]
             if outcome.ok and not form.dry_run.data:
@@ -53,6 +56,15 @@ def import_file(event_id: int, kind: str) -> ResponseReturnValue:
                     ),
                     "success",
                 )
+                flash(
+                    ngettext(
+                        "Fichier %(name)s\u202f: %(num)s ligne lue, aucune rejetée.",
+                        "Fichier %(name)s\u202f: %(num)s lignes lues, aucune rejetée.",
+                        outcome.lines_read,
+                        name=filename,
+                    ),
+                    "info",
+                )
                 return redirect(url_for("selection.index", event_id=event.id))
             db.session.rollback()  # a dry run, or any bad line: nothing is written
     return render_template(
@@ -62,6 +74,8 @@ def import_file(event_id: int, kind: str) -> ResponseReturnValue:
         form=form,
         outcome=outcome,
         messages=messages,
+        filename=filename,
+        dry_run=bool(form.dry_run.data),
     ), (400 if outcome is not None and not outcome.ok else 200)
 
 

@@ -99,3 +99,22 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+def publish_agenda(event: Event) -> None:
+    """Schedule the demo event with the first-fit test solver and publish the version.
+
+    A `prepare` step for `serve_demo`: pages that show a participant's agenda need one, and
+    the CP-SAT engine is not what browser tests check.
+    """
+    from app.models import EventStatus, JobKind
+    from app.services import jobs, schedules
+    from tests.solvers import first_fit
+
+    db.session.commit()
+    job = jobs.enqueue(event.id, JobKind.GENERATE, time_limit=5, actor_id=None)
+    db.session.commit()
+    done = jobs.run_job(job.id, solver=first_fit)
+    assert done is not None and done.version is not None, "the first-fit run made no version"
+    schedules.publish(done.version.id, actor_id=None)
+    db.session.get(Event, event.id).status = EventStatus.PUBLISHED

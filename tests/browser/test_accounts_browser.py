@@ -80,6 +80,7 @@ def test_language_switch_by_clicking(page):
         "/compte/connexion",
         "/compte/inscription",
         "/compte/mot-de-passe-oublie",
+        "/accessibilite",
     ],
 )
 def test_public_pages_have_no_wcag_aa_violation(page, path):
@@ -95,4 +96,12 @@ def test_registration_errors_are_announced_and_input_kept(page):
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     expect(page.get_by_label("Nom de l'entreprise")).to_have_value("Vélos du Panier")
     expect(page.get_by_label("Numéro SIRET")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_footer_link_leads_to_the_accessibility_statement(page):
+    page.goto("/")
+    page.get_by_role("link", name="Accessibilité\u202f: non conforme").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d'accessibilité")
+    expect(page.get_by_role("heading", level=2, name="Voies de recours")).to_be_visible()
     assert_accessible(page)

@@ -51,8 +51,11 @@ def test_cpv_import_cli_bad_lines_exit_1_with_every_error_and_write_nothing(app,
     )
     result = app.test_cli_runner().invoke(args=["cpv", "import", str(bad)])
     assert result.exit_code == 1
-    assert "bad.csv : ligne 3, colonne CODE : « 4523322X » n'est pas un code CPV" in result.output
-    assert "bad.csv : ligne 4, colonne FR : libellé vide" in result.output
+    assert (
+        "bad.csv\u202f: ligne 3, colonne CODE\u202f: « 4523322X » n'est pas un code CPV"
+        in result.output
+    )
+    assert "bad.csv\u202f: ligne 4, colonne FR\u202f: libellé vide" in result.output
     assert "2 erreur(s)\u202f: rien n'a été importé." in result.output
     assert _count() == 0
 

@@ -55,9 +55,9 @@ def test_ranked_orders_by_score_with_explanations(scene):
         ("Petite ESS", Decimal("0.4"), 3),
     ]
     assert rows[2].score.messages("fr") == [
-        "L'entreprise demande à rencontrer « Voirie » (vœu : éventuel) : +0,1",
-        "L'entreprise relève de l'ESS : +0,2 (priorité fixée par l'organisateur)",
-        "L'entreprise est une micro-entreprise : +0,1 (priorité fixée par l'organisateur)",
+        "L'entreprise demande à rencontrer « Voirie » (vœu\u202f: éventuel)\u202f: +0,1",
+        "L'entreprise relève de l'ESS\u202f: +0,2 (priorité fixée par l'organisateur)",
+        "L'entreprise est une micro-entreprise\u202f: +0,1 (priorité fixée par l'organisateur)",
     ]
 
 
@@ -85,10 +85,11 @@ def test_apply_run_with_quota_sets_status_reason_weights_and_audit(scene):
         ApplicationStatus.SELECTED,
     )
     assert small.application.decision_reason == (
-        "sélectionnée pour respecter le quota « ESS ou PME » : score 0,4, rang 3"
+        "sélectionnée pour respecter le quota « ESS ou PME »\u202f: score 0,4, rang 3"
     )
     assert big.application.decision_reason == (
-        "liste d'attente : place cédée pour respecter le quota « ESS ou PME » (score 0,5, rang 2)"
+        "liste d'attente\u202f: place cédée pour respecter le quota « ESS ou PME » "
+        "(score 0,5, rang 2)"
     )
     assert small.application.decided_by_id == organiser.id
     assert small.application.decided_at is not None
@@ -174,6 +175,6 @@ def test_preview_reports_a_quota_that_only_empty_places_could_meet(scene):
     selected = [d.application_id for d in run.result.decisions if d.status.value == "selected"]
     assert selected == [small.application.id]
     assert [s.message("fr") for s in run.result.shortfalls] == [
-        "quota « ESS » impossible à atteindre : 90 % des 2 entreprises sélectionnables = "
+        "quota « ESS » impossible à atteindre\u202f: 90\u202f% des 2 entreprises sélectionnables = "
         "2 nécessaires, seulement 1 candidatures éligibles (il en manque 1)"
     ]

@@ -127,7 +127,10 @@ def test_generate_enqueues_a_job_then_the_pages_show_the_grid(client, demo, monk
     page = text(client.get(f"/organisation/versions/{done.version_id}"))
     assert page.count("data-meeting=") == 17
     assert "Rendez-vous placés : 17, dont verrouillés : 0." in page
-    assert "<caption>Rendez-vous par créneau (lignes) et par table (colonnes)" in page
+    assert (
+        '<caption id="grid-caption">Rendez-vous par créneau (lignes) et par table (colonnes)'
+        in page
+    )
     assert '<th scope="row">14\u00a0h\u00a000 – 14\u00a0h\u00a020</th>' in page
     assert '<th scope="col">Table 1</th>' in page
     assert "Atelier « Marquage au sol LED » (participants : 0)" in page

@@ -23,7 +23,7 @@ def test_buyer_sees_requests_with_profile_and_explained_score(client, demo):
     assert "Intérêt réciproque avec « Métropole Méditerranée — Direction de la voirie" in page
     assert (
         "Le code CPV 45233221 correspond au besoin « Marquage au sol LED des passages piétons » "
-        "au niveau de la sous-catégorie : +0,6" in page
+        "au niveau de la sous-catégorie\u202f: +0,6" in page
     )
     # Only the voirie's requests: a logistics company is not listed as asking.
     assert "Cyclo-Fret Marseille souhaite" not in page

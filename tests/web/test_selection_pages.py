@@ -35,7 +35,7 @@ def test_selection_run_simulates_then_applies_with_audit(client, demo):
         "Quota « ESS ou petites entreprises »\u202f: 12 sur 15 sélectionnées (minimum 30\u202f%)"
         in preview
     )
-    assert "sélectionnée : score" in preview
+    assert "sélectionnée\u202f: score" in preview
     assert (
         db.session.execute(
             db.select(AuditEntry).where(AuditEntry.action == "selection.run")

@@ -106,7 +106,7 @@ def test_company_applies_buyer_answers_organiser_selects_requests_ready(app, dem
     ranking = text(organiser.get(f"/evenements/{demo.id}/selection"))
     assert "Éclair Sud" in ranking
     assert "Intérêt réciproque avec « Métropole Méditerranée — Direction de la voirie" in ranking
-    assert "L'entreprise relève de l'ESS : +0,2 (priorité fixée par l'organisateur)" in ranking
+    assert "L'entreprise relève de l'ESS\u202f: +0,2 (priorité fixée par l'organisateur)" in ranking
 
     # 5. Selection under a 30 % ESS / small-firm quota: simulate, then apply.
     url = f"/evenements/{demo.id}/selection/run"
@@ -122,7 +122,7 @@ def test_company_applies_buyer_answers_organiser_selects_requests_ready(app, dem
     assert response.status_code == 302
     db.session.expire_all()
     assert participant.application.status is ApplicationStatus.SELECTED
-    assert participant.application.decision_reason.startswith("sélectionnée : score")
+    assert participant.application.decision_reason.startswith("sélectionnée\u202f: score")
 
     # 6. The requests are ready for scheduling: must (5) + mutual (2) for the voirie.
     instance = build_instance(demo.id)

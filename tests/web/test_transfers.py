@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 
@@ -150,3 +151,46 @@ def test_csv_export_quotes_cells_that_spreadsheets_would_run_as_formulas():
 
     body = to_csv(("Nom", "Score"), [["=HYPERLINK(1)", 2.5], ["-1+1", "ok"]]).decode("utf-8")
     assert body == "\ufeffNom;Score\r\n'=HYPERLINK(1);2,5\r\n'-1+1;ok\r\n"
+
+
+def _summary(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-testid="lines-(\w+)">(\d+)</dd>', page))
+
+
+def test_import_errors_show_a_summary_keep_the_dry_run_choice_and_name_the_file(client, demo):
+    load_small_cpv()
+    login(client, "organisateur@example.org")
+    content = BAD + "Lumisol Marquage;81234560100015;entreprise@example.org;PME;non;non;13;;\n"
+    response = _upload(client, demo, "entreprises", content.encode(), "liste-mars.csv", True)
+    page = text(response)
+    assert response.status_code == 400
+    assert _summary(page) == {"read": "3", "created": "0", "updated": "0", "rejected": "2"}
+    assert "Fichier lu\u202f: liste-mars.csv" in page
+    assert re.search(r'<input checked[^>]*id="dry_run"|<input[^>]*id="dry_run"[^>]*checked', page)
+    assert "Corrigez le fichier puis choisissez-le à nouveau" in page
+
+
+def test_import_dry_run_summary_counts_lines_to_create_and_update(client, demo):
+    load_small_cpv()
+    login(client, "organisateur@example.org")
+    page = text(_upload(client, demo, "entreprises", GOOD.encode(), "entreprises.csv", True))
+    assert _summary(page) == {"read": "2", "created": "1", "updated": "1", "rejected": "0"}
+    assert "Lignes à créer" in page and "Lignes créées" not in page
+
+
+def test_import_header_problem_rejects_the_file_but_no_line(client, demo):
+    login(client, "organisateur@example.org")
+    content = b"Nom;Adresse\nDirection des sports;sports@metropole.example\n"
+    page = text(_upload(client, demo, "acheteurs", content, "acheteurs.csv", False))
+    assert _summary(page) == {"read": "1", "created": "0", "updated": "0", "rejected": "0"}
+    assert "ligne 1, colonne E-mail\u202f: colonne obligatoire absente de l'en-tête" in page
+
+
+def test_import_success_flashes_the_lines_read(client, demo):
+    load_small_cpv()
+    login(client, "organisateur@example.org")
+    response = _upload(client, demo, "entreprises", GOOD.encode(), "entreprises.csv", False)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Import terminé\u202f: 1 créées, 1 mises à jour." in page
+    assert "Fichier entreprises.csv\u202f: 2 lignes lues, aucune rejetée." in page

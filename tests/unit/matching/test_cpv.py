@@ -112,7 +112,7 @@ def test_parse_cpv_csv_collects_all_errors_with_line_and_column():
         "cpv.csv: line 5, column CODE: code 45000000 already appears on line 2",
     ]
     assert info.value.messages("fr")[0] == (
-        "cpv.csv : ligne 3, colonne CODE : « 4523A » n'est pas un code CPV"
+        "cpv.csv\u202f: ligne 3, colonne CODE\u202f: « 4523A » n'est pas un code CPV"
     )
 
 

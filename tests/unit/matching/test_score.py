@@ -62,16 +62,18 @@ def test_need_score_mutual_must_with_all_priorities_lists_every_part():
     ]
     assert score.total == D("4.20")
     assert score.messages("fr") == [
-        "Le code CPV 45233221 correspond au besoin « Marquage LED » au niveau de la classe : +0,4",
-        "L'offre de l'entreprise est proche du besoin « Marquage LED » (similarité 1) : +0,5",
-        "L'entreprise demande à rencontrer « Marquage LED » (vœu : indispensable) : +0,5",
-        "L'acheteur « Métropole de Lyon » a répondu oui : +0,3",
-        "Intérêt réciproque avec « Métropole de Lyon » : +2",
-        "L'entreprise relève de l'ESS : +0,2 (priorité fixée par l'organisateur)",
-        "L'entreprise est une PME : +0,1 (priorité fixée par l'organisateur)",
-        "L'entreprise est implantée dans le département 69 : +0,1 "
+        "Le code CPV 45233221 correspond au besoin « Marquage LED » "
+        "au niveau de la classe\u202f: +0,4",
+        "L'offre de l'entreprise est proche du besoin « Marquage LED » (similarité 1)\u202f: +0,5",
+        "L'entreprise demande à rencontrer « Marquage LED » (vœu\u202f: indispensable)\u202f: +0,5",
+        "L'acheteur « Métropole de Lyon » a répondu oui\u202f: +0,3",
+        "Intérêt réciproque avec « Métropole de Lyon »\u202f: +2",
+        "L'entreprise relève de l'ESS\u202f: +0,2 (priorité fixée par l'organisateur)",
+        "L'entreprise est une PME\u202f: +0,1 (priorité fixée par l'organisateur)",
+        "L'entreprise est implantée dans le département 69\u202f: +0,1 "
         "(priorité fixée par l'organisateur)",
-        "L'entreprise participe pour la première fois : +0,1 (priorité fixée par l'organisateur)",
+        "L'entreprise participe pour la première fois\u202f: +0,1 "
+        "(priorité fixée par l'organisateur)",
     ]
     assert score.messages("en")[:3] == [
         "CPV 45233221 matches need 'Marquage LED' at class level: +0.4",
@@ -103,7 +105,7 @@ def test_need_score_buyer_no_without_wish_is_negative():
             ),
         ),
     )
-    assert score.messages("fr") == ["L'acheteur « Métropole de Lyon » a répondu non : -1"]
+    assert score.messages("fr") == ["L'acheteur « Métropole de Lyon » a répondu non\u202f: -1"]
 
 
 def test_buyer_score_invitation_and_best_need_is_named():
@@ -144,7 +146,7 @@ def test_need_score_cpv_points_follow_hierarchy_depth(code, points, level_fr):
     score = Scorer([firm], [LYON], [need]).need_score(1, 7)
     assert score.total == points
     assert score.messages("fr") == [
-        f"Le code CPV 45231110 correspond au besoin « Réseaux » au niveau {level_fr} : "
+        f"Le code CPV 45231110 correspond au besoin « Réseaux » au niveau {level_fr}\u202f: "
         f"{format_points(points, 'fr')}"
     ]
 
@@ -186,7 +188,7 @@ def test_company_flags_siae_counts_as_ess_with_own_message():
     assert company_flags(firm, CONFIG.priorities) == frozenset({"ess", "siae"})
     score = Scorer([firm], [LYON], [], config=CONFIG).buyer_score(1, 10)
     assert score.messages("fr") == [
-        "L'entreprise est une structure d'insertion (SIAE) : +0,2 "
+        "L'entreprise est une structure d'insertion (SIAE)\u202f: +0,2 "
         "(priorité fixée par l'organisateur)"
     ]
 
@@ -240,7 +242,7 @@ def test_number_formatting_french_and_english():
     ]
     assert format_points(D("0.40"), "en") == "+0.4"
     assert format_number(D("2.40"), "fr") == "2,4"
-    assert format_share(D("0.3"), "fr") == "30 %"
+    assert format_share(D("0.3"), "fr") == "30\u202f%"
 
 
 def test_application_score_sums_pairs_and_counts_priorities_once():
@@ -268,3 +270,14 @@ def test_application_score_sums_pairs_and_counts_priorities_once():
     assert score.messages("en")[5] == (
         "The company asks to meet 'Ville de Grenoble' (wish: maybe): +0.1"
     )
+
+
+def test_french_messages_put_a_narrow_no_break_space_before_double_punctuation():
+    import re
+
+    from app.matching.i18n import LEVEL_NAMES, MESSAGES
+
+    french = [fr for fr, _en in MESSAGES.values()] + [fr for fr, _en in LEVEL_NAMES.values()]
+    assert [t for t in french if re.search(r"[ \u00a0][:;!?%]", t)] == []
+    english = [en for _fr, en in MESSAGES.values()]
+    assert [t for t in english if re.search(r"\s[:;!?]", t)] == []

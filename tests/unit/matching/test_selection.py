@@ -51,7 +51,7 @@ def test_run_selection_without_quota_takes_best_scores_under_capacity():
         (3, "selected"),
         (4, "waitlisted"),
     ]
-    assert result.decision(2).message("fr") == "sélectionnée : score 2,5, rang 2"
+    assert result.decision(2).message("fr") == "sélectionnée\u202f: score 2,5, rang 2"
     assert result.decision(2).message("en") == "selected: score 2.5, rank 2"
     assert result.decision(4).message("en") == "waitlisted: capacity reached (score 1, rank 4)"
     assert (result.total_score, result.meetings_used, result.meetings_capacity) == (D("7.5"), 3, 3)
@@ -71,7 +71,7 @@ def test_run_selection_quota_changes_who_is_selected():
         "selected to meet the ESS ou petites entreprises quota: score 1, rank 4"
     )
     assert result.decision(3).message("fr") == (
-        "liste d'attente : place cédée pour respecter le quota « ESS ou petites entreprises » "
+        "liste d'attente\u202f: place cédée pour respecter le quota « ESS ou petites entreprises » "
         "(score 2, rang 3)"
     )
     assert result.total_score == D("6.5")
@@ -93,7 +93,8 @@ def test_run_selection_unmeetable_quota_raises_with_shortfall():
         1,
     )
     assert shortfall.message("fr") == (
-        "quota « ESS ou petites entreprises » impossible à atteindre : 30 % des 3 entreprises "
+        "quota « ESS ou petites entreprises » impossible à atteindre\u202f: "
+        "30\u202f% des 3 entreprises "
         "sélectionnables = 1 nécessaires, seulement 0 candidatures éligibles (il en manque 1)"
     )
 

@@ -85,17 +85,17 @@ def test_read_csv_collects_all_errors_with_line_and_column_in_french():
     report = read_csv(data, COLUMNS, "entreprises.csv")
     assert report.rows == ()
     assert report.messages() == [
-        "ligne 3, colonne SIRET : numéro SIRET invalide",
-        "ligne 3, colonne E-mail : adresse électronique invalide",
-        "ligne 3, colonne Taille : catégorie d'entreprise inconnue « moyenne » "
-        "(attendu : micro, PME, ETI ou GE)",
-        "ligne 3, colonne ESS : « peut-être » n'est ni oui ni non",
-        "ligne 3, colonne Département : département inconnu « 20 »",
-        "ligne 4, colonne Nom : valeur obligatoire manquante",
-        "ligne 4, colonne CPV : le chiffre de contrôle de « 45233221-5 » ne correspond pas "
+        "ligne 3, colonne SIRET\u202f: numéro SIRET invalide",
+        "ligne 3, colonne E-mail\u202f: adresse électronique invalide",
+        "ligne 3, colonne Taille\u202f: catégorie d'entreprise inconnue « moyenne » "
+        "(attendu\u202f: micro, PME, ETI ou GE)",
+        "ligne 3, colonne ESS\u202f: « peut-être » n'est ni oui ni non",
+        "ligne 3, colonne Département\u202f: département inconnu « 20 »",
+        "ligne 4, colonne Nom\u202f: valeur obligatoire manquante",
+        "ligne 4, colonne CPV\u202f: le chiffre de contrôle de « 45233221-5 » ne correspond pas "
         "à la nomenclature (45233221-4)",
-        "ligne 5, colonne SIRET : doublon de la ligne 2",
-        "ligne 5, colonne E-mail : doublon de la ligne 2",
+        "ligne 5, colonne SIRET\u202f: doublon de la ligne 2",
+        "ligne 5, colonne E-mail\u202f: doublon de la ligne 2",
     ]
     assert report.messages("en", with_source=True)[0] == (
         "entreprises.csv: line 3, column SIRET: invalid SIRET number"
@@ -108,7 +108,7 @@ def test_read_csv_collects_all_errors_with_line_and_column_in_french():
 def test_read_csv_unknown_cpv_codes_are_listed_together():
     data = csv_bytes([[*HEADER[:3], "CPV"], ["A", SIRET_A, "a@exemple.fr", "4523A | 99999999"]])
     assert read_csv(data, COLUMNS).messages() == [
-        "ligne 2, colonne CPV : code CPV inconnu « 4523A, 99999999 »"
+        "ligne 2, colonne CPV\u202f: code CPV inconnu « 4523A, 99999999 »"
     ]
 
 
@@ -129,8 +129,8 @@ def test_read_csv_bom_comma_and_header_aliases():
 def test_read_csv_missing_required_columns_reported_on_header_line():
     report = read_csv(csv_bytes([["Nom", "Téléphone"], ["A", "01"]]), COLUMNS)
     assert report.messages() == [
-        "ligne 1, colonne SIRET : colonne obligatoire absente de l'en-tête",
-        "ligne 1, colonne E-mail : colonne obligatoire absente de l'en-tête",
+        "ligne 1, colonne SIRET\u202f: colonne obligatoire absente de l'en-tête",
+        "ligne 1, colonne E-mail\u202f: colonne obligatoire absente de l'en-tête",
     ]
 
 
@@ -142,15 +142,20 @@ def test_read_csv_multiline_cell_counts_as_one_spreadsheet_row():
             ["B", "123", "b@exemple.fr", ""],
         ]
     )
-    assert read_csv(data, COLUMNS).messages() == ["ligne 3, colonne SIRET : numéro SIRET invalide"]
+    assert read_csv(data, COLUMNS).messages() == [
+        "ligne 3, colonne SIRET\u202f: numéro SIRET invalide"
+    ]
 
 
 def test_read_csv_undecodable_and_empty_files_give_clear_errors():
     assert read_csv(b"Nom;SIRET\r\n\x81\x8d\x8f", COLUMNS).messages() == [
-        "ligne 1, colonne Nom : le fichier n'est ni en UTF-8 ni en Windows-1252 (Latin-1) ; "
+        "ligne 1, colonne Nom\u202f: le fichier n'est ni en UTF-8 "
+        "ni en Windows-1252 (Latin-1)\u202f; "
         "enregistrez-le au format « CSV UTF-8 »"
     ]
-    assert read_csv(b"\r\n", COLUMNS).messages() == ["ligne 1, colonne Nom : le fichier est vide"]
+    assert read_csv(b"\r\n", COLUMNS).messages() == [
+        "ligne 1, colonne Nom\u202f: le fichier est vide"
+    ]
 
 
 def test_read_table_xlsx_numbers_and_row_numbers():
@@ -164,7 +169,7 @@ def test_read_table_xlsx_numbers_and_row_numbers():
     workbook.save(buffer)
     report = read_table(buffer.getvalue(), "uploads/acheteurs.XLSX", buyer_columns())
     assert report.source == "acheteurs.XLSX"
-    assert report.messages() == ["ligne 4, colonne SIRET : doublon de la ligne 2"]
+    assert report.messages() == ["ligne 4, colonne SIRET\u202f: doublon de la ligne 2"]
     sheet.delete_rows(4)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -200,3 +205,9 @@ def test_parse_optional_column_without_validator_keeps_text():
         {"Nom": "A", "Note": "bien"},
         {"Nom": "B", "Note": None},
     ]
+
+
+def test_read_csv_counts_data_lines_valid_or_not_without_header_or_blank_lines():
+    data = b"Nom;SIRET;E-mail\nA;73282932000074;a@example.org\n\nB;1234;b@example.org\n"
+    report = read_csv(data, COLUMNS)
+    assert (report.ok, report.data_lines) == (False, 2)
