@@ -181,9 +181,9 @@ class AbsenceForm(_Prefixed):
         _l("Heure"),
         validators=[
             DataRequired(_l("Ce champ est obligatoire.")),
-            Regexp(TIME_RE, message=_l("Indiquez une heure au format 15:30.")),
+            Regexp(TIME_RE, message=_l("Indiquez une heure, par exemple 15 h 30.")),
         ],
-        render_kw={"inputmode": "numeric", "placeholder": "15:30", "autocomplete": "off"},
+        render_kw={"placeholder": "15 h 30", "autocomplete": "off"},
     )
     reason = _late_reason(False)
     submit = SubmitField(_l("Enregistrer l'indisponibilité"))

@@ -57,7 +57,7 @@ def retry_mailing(event_id: int) -> ResponseReturnValue:
         db.session.commit()
         if count:
             jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
-            flash(_("E-mails remis en file d'envoi : %(n)s.", n=count), "success")
+            flash(_("E-mails remis en file d'envoi : %(n)s.", n=count), "success")
         else:
             flash(_("Aucun e-mail en échec à relancer."), "info")
     return redirect(url_for("agenda.mailing", event_id=event.id))

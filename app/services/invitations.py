@@ -132,10 +132,10 @@ def compose(
             else:
                 subject = _("Rendez-vous annulé avec %(party)s", party=party)
                 intro = _("Votre rendez-vous pour « %(event)s » est annulé.", event=event_title)
-            lines += [intro, "", _("Avec : %(party)s", party=party)]
+            lines += [intro, "", _("Avec : %(party)s", party=party)]
         else:
             if kind is OutboxKind.CANCELLED:
-                subject = _("Atelier annulé : « %(title)s »", title=item.title)
+                subject = _("Atelier annulé : « %(title)s »", title=item.title)
                 intro = _(
                     "Votre participation à l'atelier « %(title)s » de « %(event)s » est annulée.",
                     title=item.title,
@@ -149,18 +149,18 @@ def compose(
                     event=event_title,
                 )
             lines += [intro, ""]
-        lines.append(_("Quand : %(when)s (heure de %(tz)s)", when=when, tz=item.tz))
+        lines.append(_("Quand : %(when)s (heure de %(tz)s)", when=when, tz=item.tz))
         place = ical.location_text(item)
         if place:
-            lines.append(_("Où : %(place)s", place=place))
+            lines.append(_("Où : %(place)s", place=place))
         if isinstance(item, ical.MeetingEvent) and item.need_title:
-            lines.append(_("Besoin : %(need)s", need=item.need_title))
+            lines.append(_("Besoin : %(need)s", need=item.need_title))
         if isinstance(item, ical.WorkshopEvent) and item.description:
-            lines.append(_("Thème : %(theme)s", theme=item.description))
+            lines.append(_("Thème : %(theme)s", theme=item.description))
         if before is not None:
             old_when = _when(before[0], before[1], item.tz)
             old = f"{old_when}, {before[2]}" if before[2] else old_when
-            lines.append(_("Auparavant : %(before)s", before=old))
+            lines.append(_("Auparavant : %(before)s", before=old))
         lines.append("")
         if kind is OutboxKind.CANCELLED:
             lines.append(
@@ -179,7 +179,7 @@ def compose(
             )
         organizer = item.organizer
         lines.append(
-            _("Contact : %(name)s <%(email)s>", name=organizer.name, email=organizer.email)
+            _("Contact : %(name)s <%(email)s>", name=organizer.name, email=organizer.email)
         )
         subject = f"{subject} — {when}"
     return subject[:300], "\n".join(lines) + "\n"

@@ -256,7 +256,8 @@ def add_absence(
     new = [s for s in missed if s.id not in known]
     if not new:
         raise LateChangeError("already_unavailable", "at")
-    label = ("Départ à " if kind == LEAVE else "Arrivée à ") + at.strftime("%H:%M")
+    french_time = f"{at.hour}\u00a0h\u00a0{at.minute:02d}"  # stored text, read in French
+    label = ("Départ à " if kind == LEAVE else "Arrivée à ") + french_time
     for slot in new:
         participant.unavailabilities.append(
             Unavailability(slot_id=slot.id, reason=f"{label}. {text}".strip()[:200])

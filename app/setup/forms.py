@@ -122,7 +122,7 @@ class EventForm(FlaskForm):
     def validate_timezone(self, field: StringField) -> None:
         if field.data and not is_valid_timezone(field.data.strip()):
             raise ValidationError(
-                _l("Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris.")
+                _l("Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris.")
             )
 
 

@@ -79,15 +79,15 @@ def _setup_message(error: SetupError, event: Event | None = None) -> str:
         "not_found": lambda: _("Cet élément n'existe pas ou plus."),
         "title_required": lambda: _("Indiquez le titre de l'événement."),
         "bad_timezone": lambda: _(
-            "Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris."
+            "Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris."
         ),
         "clock_change": lambda: _(
-            "L'heure %(at)s n'existe pas ou existe deux fois ce jour-là (changement d'heure) : "
+            "L'heure %(at)s n'existe pas ou existe deux fois ce jour-là (changement d'heure) : "
             "choisissez une autre heure.",
             at=_hm(p["at"]),
         ),
         "timezone_in_use": lambda: _(
-            "Le fuseau horaire ne peut plus changer : des créneaux sont déjà utilisés "
+            "Le fuseau horaire ne peut plus changer : des créneaux sont déjà utilisés "
             "(planning, indisponibilités ou ateliers)."
         ),
         "bad_transition": lambda: _("Ce changement d'étape n'est pas possible."),
@@ -95,7 +95,7 @@ def _setup_message(error: SetupError, event: Event | None = None) -> str:
             "Ajoutez au moins une journée et ses créneaux avant d'ouvrir les candidatures."
         ),
         "has_participants": lambda: _(
-            "L'événement a déjà %(n)s participant(s) : il ne peut plus redevenir un brouillon.",
+            "L'événement a déjà %(n)s participant(s) : il ne peut plus redevenir un brouillon.",
             n=p["n"],
         ),
         "grid_order": lambda: _("La fin de la journée doit suivre son début."),
@@ -109,23 +109,23 @@ def _setup_message(error: SetupError, event: Event | None = None) -> str:
         "pause_overlap": lambda: _(
             "La pause de %(start)s chevauche une autre pause.", start=_hm(p["start"])
         ),
-        "no_slot": lambda: _("Aucun créneau ne tient dans cette journée : allongez-la."),
-        "day_exists": lambda: _("Cette date a déjà sa journée : modifiez-la plutôt."),
+        "no_slot": lambda: _("Aucun créneau ne tient dans cette journée : allongez-la."),
+        "day_exists": lambda: _("Cette date a déjà sa journée : modifiez-la plutôt."),
         "slots_booked": lambda: _(
-            "Refusé, rien n'a changé : des créneaux à supprimer sont utilisés par un planning "
+            "Refusé, rien n'a changé : des créneaux à supprimer sont utilisés par un planning "
             "(%(versions)s). Un planning fait partie du dossier de l'événement et n'est jamais "
-            "réécrit par un changement de grille ; vous pouvez seulement ajouter des créneaux.",
+            "réécrit par un changement de grille ; vous pouvez seulement ajouter des créneaux.",
             versions=_versions(p["use"]),
         ),
         "confirm_losses": lambda: _(
-            "Des créneaux à supprimer sont utilisés : cochez la confirmation pour les "
+            "Des créneaux à supprimer sont utilisés : cochez la confirmation pour les "
             "supprimer avec ce qui s'y rattache."
         ),
         "name_required": lambda: _("Indiquez un nom."),
-        "name_taken": lambda: _("Ce nom est déjà pris : %(name)s.", name=p["name"]),
+        "name_taken": lambda: _("Ce nom est déjà pris : %(name)s.", name=p["name"]),
         "bad_count": lambda: _("Nombre de tables invalide."),
         "location_in_use": lambda: _(
-            "« %(name)s » est utilisé (%(use)s) : rien n'a changé.",
+            "« %(name)s » est utilisé (%(use)s) : rien n'a changé.",
             name=p["name"],
             use=_location_use(p.get("use")),
         ),
@@ -142,7 +142,7 @@ def _versions(use: service.SlotUse) -> str:
         "discarded": _("abandonnée"),
     }
     return ", ".join(
-        _("version %(n)s %(status)s : %(count)s activité(s)", n=n, status=labels[s], count=c)
+        _("version %(n)s %(status)s : %(count)s activité(s)", n=n, status=labels[s], count=c)
         for n, s, c in use.versions
     )
 
@@ -159,7 +159,7 @@ def _location_use(use: service.LocationUse | None) -> str:
         parts.append(_("table gardée par %(names)s", names=", ".join(use.pinned_by)))
     if use.workshops:
         parts.append(_("salle de l'atelier %(names)s", names=", ".join(use.workshops)))
-    return " ; ".join(parts)
+    return "\u202f; ".join(parts)
 
 
 # --------------------------------------------------------------------------- the event
@@ -364,7 +364,7 @@ def _save_day(event: Event, form: DayForm, day: EventDay | None) -> ResponseRetu
     db.session.commit()
     flash(
         _(
-            "Journée du %(d)s enregistrée : %(n)s créneaux.",
+            "Journée du %(d)s enregistrée : %(n)s créneaux.",
             d=format_date_long(saved.date),
             n=len(saved.slots),
         ),
@@ -651,7 +651,7 @@ def participants(event_id: int) -> ResponseReturnValue:
         # Someone joined or left since the page was shown: show the current list again.
         flash(
             _(
-                "La liste des participants a changé depuis l'affichage de la page : "
+                "La liste des participants a changé depuis l'affichage de la page : "
                 "vérifiez les réglages et enregistrez à nouveau."
             ),
             "warning",
@@ -707,7 +707,7 @@ WORKSHOP_ERRORS = {
     "bad_slots": _l("Choisissez des créneaux de l'événement."),
     "bad_location": _l("Choisissez une salle de l'événement."),
     "slots_booked": _l(
-        "Refusé, rien n'a changé : des participants sont placés dans un créneau que vous "
+        "Refusé, rien n'a changé : des participants sont placés dans un créneau que vous "
         "retirez de l'atelier (dans une version du planning)."
     ),
 }

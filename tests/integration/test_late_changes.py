@@ -196,8 +196,8 @@ def test_absence_leaving_early_adds_unavailability_from_that_time(published):
         db.select(Unavailability).where(Unavailability.participant_id == voirie.id)
     ).scalars()
     assert sorted((u.slot_id, u.reason) for u in rows) == [
-        (slots[2].id, "Départ à 14:40. Réunion"),
-        (slots[3].id, "Départ à 14:40. Réunion"),
+        (slots[2].id, "Départ à 14\u00a0h\u00a040. Réunion"),
+        (slots[3].id, "Départ à 14\u00a0h\u00a040. Réunion"),
     ]
     (entry,) = _audit("late.absence")
     assert entry.details["slots"] == [slots[2].id, slots[3].id]

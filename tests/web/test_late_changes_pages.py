@@ -170,8 +170,8 @@ def test_cancel_a_cancelled_meeting_is_refused_without_writing(client, live):
     ("at", "message"),
     [
         ("", "Ce champ est obligatoire."),
-        ("25:00", "Indiquez une heure au format 15:30."),
-        ("quinze", "Indiquez une heure au format 15:30."),
+        ("25:00", "Indiquez une heure, par exemple 15 h 30."),
+        ("quinze", "Indiquez une heure, par exemple 15 h 30."),
         ("18:00", "Aucun créneau de ce jour n'est concerné à cette heure."),
     ],
 )
