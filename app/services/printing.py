@@ -38,6 +38,9 @@ from app.services import agenda, schedules
 
 # Table columns per landscape A4 page of the grid: beyond six, names wrap on three or more lines.
 GRID_TABLES_PER_PAGE = 6
+# Beyond this many lines a sheet prints in a smaller type, so that a full day (27 slots of
+# 20 minutes from 9:00 to 18:00) still fits on its one A4 page.
+DENSE_LINES = 12
 
 
 # --------------------------------------------------------------------------- common header
@@ -171,6 +174,24 @@ class ParticipantSheet:
     def busy(self) -> bool:
         """Whether the participant has a meeting or a workshop (pauses alone say nothing)."""
         return any(item.kind != "pause" for day in self.days for item in day.items)
+
+    @property
+    def dense(self) -> bool:
+        return sum(len(day.items) for day in self.days) > DENSE_LINES
+
+    @property
+    def show_need(self) -> bool:
+        """Whether any meeting is about a need (else the column is left out)."""
+        return any(item.need for day in self.days for item in day.items)
+
+    @property
+    def show_place(self) -> bool:
+        """False when every meeting is at the buyer's own table, given once in the header."""
+        return not self.table or any(
+            item.kind == "meeting" and item.place != self.table
+            for day in self.days
+            for item in day.items
+        )
 
 
 def participant_sheets(
@@ -324,6 +345,15 @@ class TableSheet:
     host: str  # the buyer who keeps this table all day, if any
     lines: tuple[TableLine, ...]
     meetings: int
+    show_buyer: bool  # False when every meeting here is with the host, named in the header
+
+    @property
+    def dense(self) -> bool:
+        return len(self.lines) > DENSE_LINES
+
+    @property
+    def show_need(self) -> bool:
+        return any(line.need for line in self.lines)
 
 
 def table_sheets(version: ScheduleVersion) -> tuple[TableSheet, ...]:
@@ -331,10 +361,10 @@ def table_sheets(version: ScheduleVersion) -> tuple[TableSheet, ...]:
     event = version.event
     tz = event.timezone
     tables = [loc for loc in event.locations if loc.kind is LocationKind.TABLE]
-    hosts: dict[int, list[str]] = defaultdict(list)
+    hosts: dict[int, list[Participant]] = defaultdict(list)
     for p in event.participants:
         if p.role is ParticipantRole.BUYER and p.location_id is not None:
-            hosts[p.location_id].append(p.name)
+            hosts[p.location_id].append(p)
     held: dict[tuple[int, int], Meeting] = {}
     for meeting in _placed(version):
         if meeting.location_id is not None and meeting.slot_id is not None:
@@ -350,11 +380,18 @@ def table_sheets(version: ScheduleVersion) -> tuple[TableSheet, ...]:
     for day in sorted(days):
         for table in tables:
             lines = [TableLine(p.starts_at, p.ends_at, "pause", label=p.label) for p in pauses[day]]
+            host_ids = {p.id for p in hosts.get(table.id, ())}
+            guests = False  # a buyer other than the host meets here
             for starts_at, ends_at, slot_id in days[day]:
                 meeting = held.get((slot_id, table.id))
                 if meeting is None:
                     lines.append(TableLine(starts_at, ends_at, "free"))
                     continue
+                guests = guests or any(
+                    link.participant.role is ParticipantRole.BUYER
+                    and link.participant_id not in host_ids
+                    for link in meeting.participant_links
+                )
                 company, buyer = _sides(meeting)
                 lines.append(
                     TableLine(starts_at, ends_at, "meeting", company, buyer, need=_need(meeting))
@@ -366,22 +403,28 @@ def table_sheets(version: ScheduleVersion) -> tuple[TableSheet, ...]:
                     name=table.name,
                     room=table.room,
                     day=day,
-                    host=", ".join(hosts.get(table.id, ())),
+                    host=", ".join(p.name for p in hosts.get(table.id, ())),
                     lines=tuple(lines),
                     meetings=sum(1 for line in lines if line.kind == "meeting"),
+                    show_buyer=guests or not host_ids,
                 )
             )
     return tuple(sheets)
 
 
 def _sides(meeting: Meeting) -> tuple[str, str]:
-    """(company, buyer) names of a meeting."""
+    """(company, buyer) of a meeting by their organisations' own names.
+
+    A direction without its parent body ("Direction de la voirie", not "Métropole — Direction
+    de la voirie"): the body is the same on every line, and shorter lines keep a long day on
+    one page.
+    """
     company = buyer = ""
     for link in meeting.participant_links:
         if link.participant.role is ParticipantRole.COMPANY:
-            company = link.participant.name
+            company = link.participant.organisation.name
         else:
-            buyer = link.participant.name
+            buyer = link.participant.organisation.name
     return company, buyer
 
 

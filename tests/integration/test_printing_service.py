@@ -163,7 +163,7 @@ def test_company_sheet_lists_meetings_in_time_order_with_need_table_and_pause(cr
         ),
         meetings=2,
     )
-    assert sheet.busy is True
+    assert (sheet.busy, sheet.show_place, sheet.show_need, sheet.dense) == (True, True, True, False)
 
 
 def test_workshop_slots_back_to_back_print_as_one_line(crafted):
@@ -176,7 +176,7 @@ def test_workshop_slots_back_to_back_print_as_one_line(crafted):
         PAUSE,
         printing.SheetItem(utc(15, 0), utc(15, 20), "meeting", "Déchets", "", "Table 2", "Salle A"),
     )
-    assert sheet.meetings == 1
+    assert (sheet.meetings, sheet.show_need) == (1, False)
 
 
 def test_buyer_sheet_names_its_parent_body_and_kept_table(crafted):
@@ -188,6 +188,8 @@ def test_buyer_sheet_names_its_parent_body_and_kept_table(crafted):
         "Table 1",
         (),
     )
+    # Every meeting is at its own table, given once in the header: no place column.
+    assert (sheet.show_place, sheet.show_need) == (False, True)
     assert [(i.starts_at, i.kind, i.title) for i in sheet.days[0].items] == [
         (utc(14, 20), "meeting", "Alpha"),
         (utc(14, 40), "pause", "Café"),
@@ -223,11 +225,16 @@ def test_table_sheets_list_every_slot_and_the_pause_per_table(crafted):
         ("Table 1", "Salle A", DAY, VOIRIE, 2),
         ("Table 2", "Salle A", DAY, "", 2),
     ]
+    # Table 1 only hosts Voirie, named in the header: no buyer column; Table 2 has no need.
+    assert [(s.show_buyer, s.show_need, s.dense) for s in sheets] == [
+        (False, True, False),
+        (True, False, False),
+    ]
     assert sheets[0].lines == (
         printing.TableLine(utc(14, 0), utc(14, 20), "free"),
-        printing.TableLine(utc(14, 20), utc(14, 40), "meeting", "Alpha", VOIRIE, "Marquage LED"),
+        printing.TableLine(utc(14, 20), utc(14, 40), "meeting", "Alpha", "Voirie", "Marquage LED"),
         printing.TableLine(utc(14, 40), utc(15, 0), "pause", label="Café"),
-        printing.TableLine(utc(15, 0), utc(15, 20), "meeting", "Bêta", VOIRIE),
+        printing.TableLine(utc(15, 0), utc(15, 20), "meeting", "Bêta", "Voirie"),
     )
 
 
@@ -259,3 +266,17 @@ def test_split_columns_makes_even_pages(count, per_page, widths):
     ranges = printing.split_columns(count, per_page)
     assert [len(r) for r in ranges] == widths
     assert [i for r in ranges for i in r] == list(range(count))
+
+
+def test_long_day_prints_dense_and_short_day_does_not(app):
+    long_day, short_day = make_event(slots=13, tables=1), make_event(slots=12, tables=1)
+    db.session.commit()
+    dense = []
+    for event in (long_day, short_day):
+        instance = build_instance(event.id)
+        version = schedules.store_result(
+            event.id, instance, Result(instance.name, Status.OPTIMAL), actor_id=None
+        )
+        (sheet,) = printing.table_sheets(version)
+        dense.append((len(sheet.lines), sheet.dense, sheet.show_buyer, sheet.meetings))
+    assert dense == [(13, True, True, 0), (12, False, True, 0)]
