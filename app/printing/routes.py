@@ -94,7 +94,7 @@ def my_agenda(event_id: int) -> ResponseReturnValue:
     if participant is None or version is None:
         abort(404)
     sheet = printing.participant_sheet(version, participant.id)
-    if sheet is None:  # pragma: no cover - the participation belongs to the event
+    if sheet is None:  # cannot happen: the participation belongs to the event
         abort(404)
     return render_template(
         "printing/participants.html",

@@ -111,8 +111,12 @@ def _local_day(value: datetime, tz: str) -> date:
     return value.astimezone(ZoneInfo(tz)).date()
 
 
-def _placed(version: ScheduleVersion) -> list[Meeting]:
-    """The version's scheduled meetings with everything a sheet names, in a few queries."""
+def _placed(version: ScheduleVersion, participant_ids: set[int] | None = None) -> list[Meeting]:
+    """The version's scheduled meetings with everything a sheet names, in a few queries.
+
+    With `participant_ids`, only the meetings of those participants (one sheet of a large
+    event does not load the whole day).
+    """
     stmt = (
         db.select(Meeting)
         .where(Meeting.version_id == version.id, Meeting.status == MeetingStatus.SCHEDULED)
@@ -127,6 +131,14 @@ def _placed(version: ScheduleVersion) -> list[Meeting]:
         )
         .order_by(Meeting.id)
     )
+    if participant_ids is not None:
+        stmt = stmt.where(
+            Meeting.id.in_(
+                db.select(MeetingParticipant.meeting_id).where(
+                    MeetingParticipant.participant_id.in_(participant_ids)
+                )
+            )
+        )
     return [m for m in db.session.execute(stmt).scalars() if m.slot is not None]
 
 
@@ -218,7 +230,7 @@ def participant_sheets(
         ).scalars()
     }
     items: dict[int, list[SheetItem]] = defaultdict(list)
-    for meeting in _placed(version):
+    for meeting in _placed(version, wanted):
         assert meeting.slot is not None  # _placed keeps placed meetings only
         links = [link.participant for link in meeting.participant_links]
         for participant in links:
