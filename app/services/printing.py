@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
+    ApplicationStatus,
     Event,
     LocationKind,
     Meeting,
@@ -216,7 +217,7 @@ def participant_sheets(
     """
     event = version.event
     if participant_ids is None:
-        participant_ids = tuple(p.id for p in agenda.scheduled_participants(event.id))
+        participant_ids = _everyone(event.id)
     wanted = set(participant_ids)
     people = {
         p.id: p
@@ -290,6 +291,29 @@ def participant_sheets(
             )
         )
     return tuple(sheets)
+
+
+def _everyone(event_id: int) -> tuple[int, ...]:
+    """Ids of `agenda.scheduled_participants` (buyers, then companies the scheduler serves, by
+    name), read with their organisations and applications in three queries: the agenda's
+    version loads them one by one, seconds for a 300-company event."""
+    stmt = (
+        db.select(Participant)
+        .where(Participant.event_id == event_id)
+        .options(
+            selectinload(Participant.organisation).selectinload(Organisation.parent),
+            selectinload(Participant.application),
+        )
+    )
+    people = [
+        p
+        for p in db.session.execute(stmt).scalars()
+        if p.role is ParticipantRole.BUYER
+        or p.application is None
+        or p.application.status is ApplicationStatus.SELECTED
+    ]
+    people.sort(key=lambda p: (p.role is ParticipantRole.COMPANY, p.name))
+    return tuple(p.id for p in people)
 
 
 def participant_sheet(version: ScheduleVersion, participant_id: int) -> ParticipantSheet | None:
