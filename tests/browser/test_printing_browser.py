@@ -106,5 +106,7 @@ def test_company_prints_its_own_agenda_from_the_dashboard(page):
     page.get_by_role("link", name="Imprimer mon planning").click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Lumisol Marquage")
     assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})  # on a phone, on the day
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
     page.emulate_media(media="print")
     assert _pdf_pages(page.pdf(format="A4", prefer_css_page_size=True)) == [A4_PORTRAIT]
