@@ -75,6 +75,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from app.calendar.routes import bp as calendar_bp
     from app.main.routes import bp as main_bp
     from app.needs.routes import bp as needs_bp
+    from app.printing.routes import bp as printing_bp
     from app.selection.routes import bp as selection_bp
     from app.setup.routes import bp as setup_bp
     from app.transfers.routes import bp as transfers_bp
@@ -89,6 +90,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.register_blueprint(selection_bp)
     app.register_blueprint(setup_bp)
     app.register_blueprint(transfers_bp)
+    app.register_blueprint(printing_bp)
 
     from app.errors import register_error_handlers
 
