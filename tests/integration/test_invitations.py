@@ -131,9 +131,9 @@ def test_moved_meeting_queues_a_request_with_the_same_uid_and_a_higher_sequence(
         (OutboxMethod.REQUEST, OutboxKind.MOVED, v2.id)
     }
     body = next(r for r in new if r.recipient == COMPANY_EMAILS[1]).body
-    assert "Où : Table 2\n" in body
+    assert "Où : Table 2\n" in body
     assert (
-        "Auparavant : mardi 16 mars 2027, 14\u00a0h\u00a020 – 14\u00a0h\u00a040, Table 1\n" in body
+        "Auparavant : mardi 16 mars 2027, 14\u00a0h\u00a020 – 14\u00a0h\u00a040, Table 1\n" in body
     )
     # Unchanged meeting 1: nothing new.
     assert len(rows(meeting_uid=_meeting(v2, scn.requests[0]).uid)) == 3
@@ -251,13 +251,13 @@ def test_message_body_is_french_with_the_event_time_place_and_other_party(scn):
     assert body == (
         "Bonjour,\n\n"
         "Un rendez-vous vous est attribué pour « Test event ».\n\n"
-        "Avec : Béta, SARL; « Ouest »\n"
-        "Quand : mardi 16 mars 2027, 14\u00a0h\u00a020 – 14\u00a0h\u00a040 "
+        "Avec : Béta, SARL; « Ouest »\n"
+        "Quand : mardi 16 mars 2027, 14\u00a0h\u00a020 – 14\u00a0h\u00a040 "
         "(heure de Europe/Paris)\n"
-        "Où : Table 1\n\n"
+        "Où : Table 1\n\n"
         "L'invitation jointe (invite.ics) ajoute ce rendez-vous à votre agenda ou le met à "
         "jour.\n"
-        f"Contact : Entremise <{ORGANISER_MAILBOX}>\n"
+        f"Contact : Entremise <{ORGANISER_MAILBOX}>\n"
     )
     _method, calendar = calendar_part(message)
     assert "Béta, SARL; « Ouest »" in str(vevent(calendar)["SUMMARY"])

@@ -52,7 +52,7 @@ def test_each_seated_account_gets_one_workshop_invitation(demo):
     assert queued[1].subject.startswith("Inscription à l'atelier « Marquage au sol LED » — ")
     assert queued[1].body.startswith(
         "Bonjour,\n\nVous participez à l'atelier « Marquage au sol LED » de "
-        "« Rendez-vous de la commande publique 2027 ».\n\nQuand : mardi 16 mars 2027, "
+        "« Rendez-vous de la commande publique 2027 ».\n\nQuand : mardi 16 mars 2027, "
     )
 
 

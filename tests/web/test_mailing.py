@@ -61,7 +61,7 @@ def test_retry_button_queues_failed_mails_again(client, demo):
     login(client, ORGANISER)
     response = submit(client, f"{_url(demo.id)}/relancer", {}, page=_url(demo.id), follow=True)
     assert response.status_code == 200
-    assert "E-mails remis en file d'envoi : 5." in text(response)
+    assert "E-mails remis en file d'envoi : 5." in text(response)
     db.session.expire_all()
     assert {(r.status, r.attempts) for r in _outbox()} == {(OutboxStatus.PENDING, 0)}
     assert "Aucun e-mail en échec." in text(response)

@@ -170,7 +170,7 @@ def test_printed_draft_says_draft_on_every_sheet(client, published):
     draft = _draft(published.event_id)
     login(client, ORGANISER)
     page = text(client.get(_print_url(draft.id, "tables")))
-    note = "Brouillon (version 2) : ce planning n'est pas publié, ne le distribuez pas."
+    note = "Brouillon (version 2) : ce planning n'est pas publié, ne le distribuez pas."
     assert page.count(note) == 8
 
 

@@ -96,7 +96,7 @@ def test_create_event_invalid_form_rerenders_french_errors_and_keeps_input(clien
     page = text(response)
     assert response.status_code == 400
     assert "Ce champ est obligatoire." in page
-    assert "Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris." in page
+    assert "Fuseau horaire inconnu : indiquez un nom IANA comme Europe/Paris." in page
     assert "Indiquez une date et une heure." in page
     assert "Indiquez une adresse électronique valide." in page
     assert 'value="Europe/Pariss"' in page
@@ -216,7 +216,7 @@ def test_day_edit_form_shows_the_saved_grid(client, demo):
     assert 'id="pauses-2-start"' in page
     listing = text(client.get(f"{BASE}/{demo.id}/parametres/journees"))
     assert "Après-midi à partir de 11\u00a0h\u00a000." in listing
-    assert "Pauses : 12\u00a0h\u00a030 – 14\u00a0h\u00a000 (Déjeuner)" in listing
+    assert "Pauses : 12\u00a0h\u00a030 – 14\u00a0h\u00a000 (Déjeuner)" in listing
 
 
 def test_day_across_the_clock_change_is_refused_in_french(client, demo):
@@ -235,7 +235,7 @@ def test_day_across_the_clock_change_is_refused_in_french(client, demo):
     assert response.status_code == 400
     assert (
         "L'heure 2\u00a0h\u00a000 n'existe pas ou existe deux fois ce jour-là (changement "
-        "d'heure) : choisissez une autre heure." in text(response)
+        "d'heure) : choisissez une autre heure." in text(response)
     )
 
 
@@ -265,7 +265,7 @@ def test_day_change_removing_booked_slots_is_refused_in_french(app, client):
     page = text(response)
     assert response.status_code == 409
     assert (
-        "Refusé, rien n'a changé : des créneaux à supprimer sont utilisés par un planning" in page
+        "Refusé, rien n'a changé : des créneaux à supprimer sont utilisés par un planning" in page
     )
     assert "version 1 publiée" in page
     db.session.expire_all()
@@ -370,7 +370,7 @@ def test_locations_bulk_tables_and_refused_delete_of_a_kept_table(client, demo):
         client, f"{url}/tables", {"prefix": "Table", "first": "8", "count": "2"}, page=url
     )
     assert response.status_code == 400
-    assert "Ce nom est déjà pris : Table 8." in text(response)
+    assert "Ce nom est déjà pris : Table 8." in text(response)
     response = submit(
         client,
         f"{url}/tables",
