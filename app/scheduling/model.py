@@ -642,6 +642,25 @@ def _stage_value(sm: SchedulingModel, values: Sequence[int], name: str,
     return int(getattr(objective, name, 0))
 
 
+def _first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[int] | None:
+    """Any solution of the model's hard rules (objective ignored), by a pure SAT search.
+
+    Measured on the B2B set (all meetings required, break spread 2), one
+    worker, a feasibility solve: without the LP (linearization_level 0) and
+    without presolve, a first schedule takes 0.7-3 s where CP-SAT's default
+    search needs more than 15 s on forum-13crafb, ticf-13crafb and ticf-13crafc.
+    """
+    probe = model.clone()
+    probe.clear_objective()  # type: ignore[no-untyped-call]
+    solver = _make_solver(limit, 1, seed, None, core=False)
+    solver.parameters.linearization_level = 0
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return list(solver.response_proto.solution)
+    return None
+
+
 def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
                       seed: int, options: Mapping[str, object] | None,
                       max_probes: int = 3) -> tuple[int, list[int] | None]:
@@ -687,6 +706,7 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
                 if k.startswith("model_")}
     probe_breaks = bool(switches.pop("probe_breaks", True))
     lp_guided = bool(switches.pop("lp_guided_hint", True))
+    first_solution_share = float(switches.pop("first_solution_share", 0.15))  # type: ignore[arg-type]
     large_from = int(switches.pop("large_from", 20_000))  # type: ignore[call-overload]
     # Core-guided search only where measured useful: breaks (sums of literals
     # whose optimum is small). Weight and shortfall are left to LNS and the LP.
@@ -713,7 +733,12 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     guide: dict[str, dict[int, float]] | None = None
     if previous is None and lp_guided and (sm.has_shortfall or sm.has_weight):
         guide = {}
-    if previous is None:
+    all_required = all(m.required for m in instance.meetings) and not sm.y
+    if previous is None and all_required:
+        # Every schedule holds exactly every meeting and no weight: the bounds are
+        # exact without an LP (0.3-0.4 s of the 20 s on the B2B set).
+        lp = LpBounds(weight=0, meetings=len(instance.meetings))
+    elif previous is None:
         lp = lp_upper_bounds(instance, sm.domain, sm.blocked_locations, guide_out=guide)
     else:
         # Re-optimisation must answer in seconds: the LP (1.5 s at 2,000 requests)
@@ -776,6 +801,13 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     if not plan:  # pure feasibility
         plan.append(("feasibility", 0, False))
 
+    if solution is None and first_solution_share > 0 and plan[0][0] != "feasibility":
+        # No valid start (e.g. the greedy breaks the spread rule): find one first with
+        # a pure SAT search, far faster than the stages' default search here.
+        tf = time.monotonic()
+        solution = _first_solution(model, first_solution_share * time_limit, seed)
+        stats["first_solution_s"] = round(time.monotonic() - tf, 3)
+        stats["first_solution_found"] = int(solution is not None)
     # Levels the complete starting schedule already reaches at a proven bound.
     proved_by_hint: dict[str, int] = {}
     if solution is not None and previous is None:

@@ -174,3 +174,16 @@ def test_solve_levels_proved_by_the_lp_guided_start():
     assert res.status == Status.OPTIMAL
     assert res.objective == Objective(0, 6, 0)
     assert (res.bound.shortfall, res.bound.weight, res.bound.breaks) == (0, 6, 0)
+
+
+def test_all_required_event_starts_from_a_sat_first_solution_and_exact_bounds():
+    # No hint, every meeting required: a pure SAT search gives the first schedule,
+    # and the meeting/weight bounds are exact without an LP.
+    ms = [meeting(f"m{i}", "b", f"c{i}", required=True) for i in range(3)]
+    inst = instance(slots(4), tables(1), people("b", "c0", "c1", "c2"), ms)
+    res = solve(inst, time_limit=5.0)
+    assert violations(inst, res) == []
+    assert res.stats["first_solution_found"] == 1
+    assert (res.stats["lp_weight_bound"], res.stats["lp_meetings_bound"]) == (0, 3)
+    assert res.status == Status.OPTIMAL
+    assert res.objective == Objective(0, 0, 0)
