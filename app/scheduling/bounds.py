@@ -209,6 +209,12 @@ def _solve(instance: Instance, domain: Mapping[str, list[int]],
             if sum(u.solution_value() for u in shortfalls) > 1e-6:
                 out.append(None)  # positive LP shortfall: the value is no weight bound
                 continue
+            # The weight part (not the objective, which a shortfall within the
+            # tolerance could lower by up to penalty x 1e-6): it is at least the
+            # weight of any shortfall-0 point of the LP.
+            weight = sum(v.solution_value() * coef for v, coef in coefs["weight"])
+            out.append(math.floor(weight + 1e-6))
+            continue
         # Round down with a tolerance for floating-point noise of the simplex.
         out.append(math.floor(float(objective.Value()) + 1e-6))
     return out
