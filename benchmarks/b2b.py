@@ -81,6 +81,7 @@ def main() -> int:
             "time_to_best_s": r.stats.get("time_to_best_s"),
             "time_to_proof_s": r.stats.get("time_to_proof_s"),
             "wall_s": round(wall, 2), "valid": valid, "greedy": greedy_figures,
+            "stats": r.stats,
         }
         rows.append(row)
         print(f"{name:16} {row['status']:9} {breaks!s:>6} {r.bound.breaks!s:>5} "

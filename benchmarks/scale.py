@@ -71,6 +71,7 @@ def child(requests: int, time_limit: float, workers: int, seed: int) -> None:
         "wall_s": round(wall, 2), "build_s": res.stats.get("build_s"),
         "stages": {k: v for k, v in res.stats.items() if k.split("_")[0]
                    in ("shortfall", "weight", "breaks")},
+        "stats": res.stats,
     }
     print(json.dumps(out))
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from app.scheduling.tables import effective_location
@@ -190,16 +190,29 @@ class GreedyState:
         return True
 
 
-def greedy(instance: Instance, *, repair_spread: bool = False) -> Result:
+def greedy(instance: Instance, *, repair_spread: bool = False,
+           guide: Mapping[str, Mapping[str, float]] | None = None) -> Result:
     """First-fit schedule of `instance` (see the module docstring for order and status).
 
     With `repair_spread` (used for the engine's hint, not for the baseline
     figures), meetings are then moved one at a time while that narrows the
     spread of breaks (see `_repair_spread`).
+
+    `guide` (meeting id -> slot id -> value in [0, 1], e.g. the LP relaxation's
+    solution from `bounds.lp_guide`) turns the first-fit into LP rounding:
+    each meeting tries its slots by decreasing value first, and optional
+    meetings are placed by decreasing total value (then as without a guide).
     """
     t0 = time.monotonic()
     state = GreedyState(instance)
     domain = static_domain(instance)
+    mass: dict[str, float] = {}
+    if guide is not None:
+        for mid, values in guide.items():
+            if mid in domain:
+                # Stable sort: slots the LP does not use keep their time order, last.
+                domain[mid] = sorted(domain[mid], key=lambda sid: -values.get(sid, 0.0))
+                mass[mid] = round(sum(values.values()), 2)
     meetings = {m.id: m for m in instance.meetings}
     order = {m.id: i for i, m in enumerate(instance.meetings)}
 
@@ -227,10 +240,10 @@ def greedy(instance: Instance, *, repair_spread: bool = False) -> Result:
         m = meetings[mid]
         return (len(domain[mid]), -sum(degree[p] for p in m.participants), order[mid])
 
-    def optional_key(mid: str) -> tuple[int, int, int, int]:
+    def optional_key(mid: str) -> tuple[float, int, int, int, int]:
         m = meetings[mid]
-        return (-sum(p in targets for p in m.participants), -m.weight, len(domain[mid]),
-                order[mid])
+        return (-mass.get(mid, 0.0), -sum(p in targets for p in m.participants), -m.weight,
+                len(domain[mid]), order[mid])
 
     _place_in_order(state, [mid for mid in meetings if mid in must], must_key, domain)  # 2.
 
@@ -275,7 +288,8 @@ def greedy(instance: Instance, *, repair_spread: bool = False) -> Result:
     )
 
 
-def _place_in_order(state: GreedyState, ids: list[str], key: Callable[[str], tuple[int, ...]],
+def _place_in_order(state: GreedyState, ids: list[str],
+                    key: Callable[[str], tuple[float, ...]],
                     domain: dict[str, list[str]]) -> None:
     """Place meetings by increasing `key`, each only after the meetings it comes after.
 

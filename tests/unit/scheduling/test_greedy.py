@@ -151,3 +151,21 @@ def test_greedy_b2b_instances_are_valid_and_count_unplaced() -> None:
         if unplaced[inst.name]:
             assert res.status is Status.UNKNOWN, path.name
     assert len(unplaced) == 20
+
+
+def test_greedy_guide_places_a_meeting_in_its_lp_slot_first() -> None:
+    # Without a guide, first-fit puts m1 in s1; the guide prefers s3.
+    res = greedy(instance(), guide={"m1": {"s3": 0.75, "s2": 0.25}})
+    assert {m.id: m.slot for m in res.meetings} == {"m1": "s3", "m2": "s1"}
+    assert res.status is Status.FEASIBLE
+
+
+def test_greedy_guide_orders_optional_meetings_by_lp_value() -> None:
+    # One table, one slot: b1 meets c1 or c2. First-fit takes m1 (instance order);
+    # the guide's larger value on m2 takes m2 first.
+    inst = instance(
+        slots=[{"id": "s1"}], locations=[{"id": "T1"}],
+        meetings=meetings(("b1", "c1"), ("b1", "c2")))
+    assert [m.id for m in greedy(inst).meetings] == ["m1"]
+    guided = greedy(inst, guide={"m1": {"s1": 0.25}, "m2": {"s1": 0.75}})
+    assert [m.id for m in guided.meetings] == ["m2"]

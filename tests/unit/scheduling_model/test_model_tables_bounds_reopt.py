@@ -137,3 +137,53 @@ def test_lp_weight_bound_given_shortfall_is_lexicographic():
     assert lp_weight_bound_given_shortfall(inst, sm.domain, sm.blocked_locations, 0) == 1
     assert lp_weight_bound_given_shortfall(inst, sm.domain, sm.blocked_locations, 1) == 5
     assert solve(inst, time_limit=5.0).objective == Objective(0, 1, 0)
+
+
+def test_lp_guide_gives_the_weight_bound_at_zero_shortfall():
+    # One slot, one table: c1 (min 1) can only meet via m1 (weight 1); m2 weighs 5.
+    parts = [Participant("c1", min_meetings=1), *people("b", "c2")]
+    ms = [meeting("m1", "b", "c1", weight=1), meeting("m2", "b", "c2", weight=5)]
+    inst = instance(slots(1), tables(1), parts, ms)
+    sm = SchedulingModel(inst).build()
+    guide: dict[str, dict[int, float]] = {}
+    lp = lp_upper_bounds(inst, sm.domain, sm.blocked_locations, guide_out=guide)
+    assert (lp.weight, lp.meetings, lp.weight_at_zero_shortfall) == (5, 1, 1)
+    assert guide == {"m1": {0: 1.0}}
+
+
+def test_lp_guide_no_zero_shortfall_bound_when_shortfall_is_unavoidable():
+    # c1 wants 2 meetings but there is one slot.
+    parts = [Participant("c1", min_meetings=2), *people("b", "c2")]
+    ms = [meeting("m1", "b", "c1", weight=1), meeting("m2", "c2", "c1", weight=5)]
+    inst = instance(slots(1), tables(1), parts, ms)
+    sm = SchedulingModel(inst).build()
+    lp = lp_upper_bounds(inst, sm.domain, sm.blocked_locations, guide_out={})
+    assert (lp.weight, lp.weight_at_zero_shortfall) == (5, None)
+
+
+def test_solve_levels_proved_by_the_lp_guided_start():
+    # The LP-guided start has shortfall 0 and weight = LP bound at shortfall 0 (1):
+    # both levels are proved without their stages; breaks is then proved by CP-SAT.
+    parts = [Participant("c1", min_meetings=1), *people("b", "c2")]
+    ms = [meeting("m1", "b", "c1", weight=1), meeting("m2", "b", "c2", weight=5)]
+    inst = instance(slots(2), tables(1), parts, ms)
+    res = solve(inst, time_limit=5.0)
+    assert violations(inst, res) == []
+    assert res.stats["hint_source"] == "lp_guided_greedy"
+    assert (res.stats["shortfall_proved_by"], res.stats["weight_proved_by"]) == ("hint", "hint")
+    assert res.status == Status.OPTIMAL
+    assert res.objective == Objective(0, 6, 0)
+    assert (res.bound.shortfall, res.bound.weight, res.bound.breaks) == (0, 6, 0)
+
+
+def test_all_required_event_starts_from_a_sat_first_solution_and_exact_bounds():
+    # No hint, every meeting required: a pure SAT search gives the first schedule,
+    # and the meeting/weight bounds are exact without an LP.
+    ms = [meeting(f"m{i}", "b", f"c{i}", required=True) for i in range(3)]
+    inst = instance(slots(4), tables(1), people("b", "c0", "c1", "c2"), ms)
+    res = solve(inst, time_limit=5.0)
+    assert violations(inst, res) == []
+    assert res.stats["first_solution_found"] == 1
+    assert (res.stats["lp_weight_bound"], res.stats["lp_meetings_bound"]) == (0, 3)
+    assert res.status == Status.OPTIMAL
+    assert res.objective == Objective(0, 0, 0)
