@@ -360,7 +360,6 @@ def late_reoptimise(event_id: int) -> ResponseReturnValue:
             flash(_job_error(error), "danger")
         return redirect(_url(event) + "#reoptimise-title")
     db.session.commit()
-    jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(
         _(
             "La réoptimisation est lancée à partir de la version publiée : un nouveau brouillon "

@@ -6,7 +6,7 @@ by the background worker; this page lets the organiser follow them and queue fai
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from app.agenda.routes import _event_or_404, bp
 from app.auth.access import role_required
 from app.extensions import db
 from app.models import OutboxMethod, OutboxStatus, Role
-from app.services import invitations, jobs
+from app.services import invitations
 
 MAIL_STATUS = {
     OutboxStatus.PENDING: (_l("En attente d'envoi"), "secondary"),
@@ -36,8 +36,6 @@ MAIL_METHOD = {
 @role_required(Role.ORGANISER)
 def mailing(event_id: int) -> ResponseReturnValue:
     event = _event_or_404(event_id)
-    # After a restart of the web process, the inline worker starts again here at the latest.
-    jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     return render_template(
         "agenda/mailing.html",
         event=event,
@@ -56,7 +54,6 @@ def retry_mailing(event_id: int) -> ResponseReturnValue:
         count = invitations.retry_failed(event.id, actor_id=current_user.id)
         db.session.commit()
         if count:
-            jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
             flash(_("E-mails remis en file d'envoi : %(n)s.", n=count), "success")
         else:
             flash(_("Aucun e-mail en échec à relancer."), "info")

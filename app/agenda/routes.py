@@ -163,7 +163,6 @@ def overview(event_id: int) -> ResponseReturnValue:
             _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
         else:
             db.session.commit()
-            jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
             flash(_("Le calcul du planning est lancé."), "success")
             return redirect(url_for("agenda.overview", event_id=event.id))
     elif not form.is_submitted():
@@ -260,8 +259,6 @@ def publish(version_id: int) -> ResponseReturnValue:
                 ),
                 "success",
             )
-            # The invitation e-mails were queued with the publication; the worker sends them.
-            jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     return redirect(url_for("agenda.version", version_id=version.id))
 
 
@@ -317,7 +314,6 @@ def reoptimise(version_id: int) -> ResponseReturnValue:
             _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
         return _render_version(version, form)
     db.session.commit()
-    jobs.ensure_background_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("La réoptimisation est lancée : un nouveau brouillon sera créé."), "success")
     return redirect(url_for("agenda.overview", event_id=version.event_id))
 
