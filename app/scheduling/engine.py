@@ -79,10 +79,18 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         baseline = greedy(instance, repair_spread=True)
         greedy_s = round(time.monotonic() - t_greedy, 3)
         t_fair = time.monotonic()
-        fair = fair_start(instance, baseline)
+        kept = None if previous is None else carry_over(instance, previous)
+        if kept is not None:
+            # Re-optimising: complete the previous schedule (nothing of it moves) rather
+            # than start afresh, which would move most meetings.
+            fair, fair_name = fair_start(instance, kept, keep_all=True), "fair start on previous"
+        else:
+            fair, fair_name = fair_start(instance, baseline), "fair start"
         fair_s = round(time.monotonic() - t_fair, 3)
-        # Named candidates the model's result is compared with (valid schedules only).
-        starts = [(name, r) for name, r in (("greedy", baseline), ("fair start", fair))
+        # Named candidates the model's result is compared with (valid schedules only);
+        # on a tie the first listed wins: when re-optimising, the completed previous one.
+        pair = [("greedy", baseline), (fair_name, fair)]
+        starts = [(name, r) for name, r in (pair[::-1] if kept is not None else pair)
                   if r.status is Status.FEASIBLE]
         best_start: tuple[str, Result] | None = None
         for name, r in starts:
@@ -126,7 +134,6 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
                 result = replace(start, status=Status.FEASIBLE, bound=result.bound,
                                  reason=None)
         if previous is not None:
-            kept = carry_over(instance, previous)
             status = None if kept is None else _kept_status(instance, previous, kept, result)
             if kept is not None and status is not None:
                 # A short or loaded run can end on a schedule worse than simply keeping

@@ -9,7 +9,8 @@ order instead:
 1. from a base schedule (default: the greedy's), it keeps what must be held —
    workshop members, the candidates needed to reach each workshop's
    `min_size`, the required meetings and the meetings they come `after` — and
-   drops every other meeting;
+   drops every other meeting (with `keep_all`, used on the previous schedule
+   when re-optimising, it keeps everything and only adds);
 2. **fairness rounds**: each participant below its `min_meetings` (a
    *demander*) gets its missing meetings from a max-flow of minimum cost
    (OR-Tools `SimpleMinCostFlow`), source → demander (capacity: its deficit,
@@ -84,8 +85,11 @@ def _must_hold(instance: Instance) -> set[str]:
     return must
 
 
-def _keep_base(state: GreedyState, base: Result, must: set[str]) -> None:
-    """Step 1: workshop members, candidates up to min_size, meetings that must be held."""
+def _keep_base(state: GreedyState, base: Result, must: set[str], keep_all: bool) -> None:
+    """Step 1: workshop members, candidates up to min_size, meetings that must be held.
+
+    With `keep_all`, every meeting and workshop participant of `base` is kept.
+    """
     inst = state.instance
     attending = {wp.id: wp.participants for wp in base.workshops}
     for w in inst.workshops:
@@ -93,7 +97,7 @@ def _keep_base(state: GreedyState, base: Result, must: set[str]) -> None:
         extra = max(0, w.min_size - len(members))
         keep = list(w.members)
         for pid in attending.get(w.id, ()):
-            if pid not in members and extra > 0 and pid not in keep:
+            if pid not in members and (extra > 0 or keep_all) and pid not in keep:
                 keep.append(pid)
                 extra -= 1
         for pid in keep:
@@ -102,7 +106,7 @@ def _keep_base(state: GreedyState, base: Result, must: set[str]) -> None:
             state.attendees[w.id].append(pid)
     meetings = {m.id: m for m in inst.meetings}
     for sm in base.meetings:
-        if sm.id in must and sm.id in meetings:
+        if (keep_all or sm.id in must) and sm.id in meetings:
             state.place(meetings[sm.id], sm.slot, sm.location)
 
 
@@ -191,12 +195,16 @@ def _fair_round(state: GreedyState, domain: dict[str, list[str]], optional: list
     return placed
 
 
-def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 8) -> Result:
+def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 8,
+               keep_all: bool = False) -> Result:
     """A schedule that serves participants below `min_meetings` first (module docstring).
 
     `base` is the schedule whose workshop placements and must-hold meetings are
-    kept (default: the greedy's). Status FEASIBLE when the validator accepts the
-    schedule, UNKNOWN otherwise; unscheduled meetings carry an empty reason.
+    kept (default: the greedy's). With `keep_all`, every meeting and workshop
+    participant of `base` is kept and only added to (re-optimisation: `base`
+    is the previous schedule still valid, so nothing of it moves). Status
+    FEASIBLE when the validator accepts the schedule, UNKNOWN otherwise;
+    unscheduled meetings carry an empty reason.
     """
     t0 = time.monotonic()
     if base is None:
@@ -204,7 +212,7 @@ def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 
     state = GreedyState(instance)
     domain = static_domain(instance)
     must = _must_hold(instance)
-    _keep_base(state, base, must)
+    _keep_base(state, base, must, keep_all)
     order = {m.id: i for i, m in enumerate(instance.meetings)}
     optional = [m for m in instance.meetings if m.id not in must]
 

@@ -13,7 +13,14 @@ from app.scheduling.explain import diagnose_infeasible
 from app.scheduling.fairstart import better, fair_start, level_key
 from app.scheduling.greedy import greedy
 from app.scheduling.io import parse_instance
-from app.scheduling.types import Instance, Objective, Result, Status, Unscheduled
+from app.scheduling.types import (
+    Instance,
+    Objective,
+    Result,
+    ScheduledMeeting,
+    Status,
+    Unscheduled,
+)
 from app.scheduling.validate import validate
 
 from .builders import instance, meetings
@@ -188,3 +195,32 @@ def test_schedule_keeps_the_model_result_when_it_is_at_least_as_good() -> None:
     assert res.status is Status.OPTIMAL
     assert res.objective == Objective(shortfall=0, weight=2, breaks=0)
     assert res.stats["candidate"] == "model"
+
+
+def test_fair_start_keep_all_only_adds_to_the_base() -> None:
+    inst = _crowded(slots=[{"id": "s1"}, {"id": "s2"}])
+    base = fair_start(inst)  # any valid base will do: take a first schedule, then complete it
+    previous = replace(base, meetings=tuple(m for m in base.meetings if m.id == "m1"),
+                       unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    res = fair_start(inst, previous, keep_all=True)
+    kept = {(m.id, m.slot, m.location) for m in previous.meetings}
+    assert kept <= {(m.id, m.slot, m.location) for m in res.meetings}
+    assert res.objective is not None and res.objective.shortfall == 0
+
+
+def test_reoptimize_completes_the_previous_schedule_when_model_finds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The previous schedule held c1-b1 in s1 only; c2 (min_meetings 1) now needs b1,
+    # free in s2. The engine adds that meeting and moves nothing.
+    inst = _crowded(slots=[{"id": "s1"}, {"id": "s2"}])
+    previous = Result(instance="tiny", status=Status.FEASIBLE,
+                      meetings=(ScheduledMeeting("m1", "s1", "T1"),),
+                      unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    monkeypatch.setattr(engine.model, "solve", _nothing)
+    res = engine.reoptimize(inst, previous, **FAST)
+    assert res.status is Status.FEASIBLE
+    assert res.stats["candidate"] == "fair start on previous"
+    assert ScheduledMeeting("m1", "s1", "T1") in res.meetings
+    assert res.objective is not None and res.objective.shortfall == 0
+    assert res.stats["changed_meetings"] == len(res.meetings) - 1
