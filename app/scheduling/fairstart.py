@@ -10,7 +10,8 @@ order instead:
    workshop members, the candidates needed to reach each workshop's
    `min_size`, the required meetings and the meetings they come `after` — and
    drops every other meeting (with `keep_all`, used on the previous schedule
-   when re-optimising, it keeps everything and only adds);
+   when re-optimising, it keeps everything and only adds); a must-hold
+   meeting the base lacks is placed first-fit, most constrained first;
 2. **fairness rounds**: each participant below its `min_meetings` (a
    *demander*) gets its missing meetings from a max-flow of minimum cost
    (OR-Tools `SimpleMinCostFlow`), source → demander (capacity: its deficit,
@@ -195,6 +196,25 @@ def _fair_round(state: GreedyState, domain: dict[str, list[str]], optional: list
     return placed
 
 
+def _first_fit(state: GreedyState, domain: dict[str, list[str]], meetings: list[Meeting]) -> None:
+    """Each meeting in its earliest possible slot, in the given order.
+
+    Passes repeat while one places something, since a meeting can only be placed
+    after the meetings it comes after.
+    """
+    rest = meetings
+    progress = True
+    while progress and rest:
+        progress = False
+        left = []
+        for m in rest:
+            if state.try_meeting(m, domain[m.id]):
+                progress = True
+            else:
+                left.append(m)
+        rest = left
+
+
 def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 8,
                keep_all: bool = False) -> Result:
     """A schedule that serves participants below `min_meetings` first (module docstring).
@@ -215,6 +235,11 @@ def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 
     _keep_base(state, base, must, keep_all)
     order = {m.id: i for i, m in enumerate(instance.meetings)}
     optional = [m for m in instance.meetings if m.id not in must]
+    # Must-hold meetings the base does not hold (e.g. a required meeting added since the
+    # previous schedule): most constrained first, each after the meetings it comes after.
+    pending = sorted((m for m in instance.meetings if m.id in must and m.id not in state.placed),
+                     key=lambda m: (len(domain[m.id]), order[m.id]))
+    _first_fit(state, domain, pending)
 
     served = 0
     done_rounds = 0
@@ -234,16 +259,7 @@ def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 
     rest = sorted((m for m in optional if m.id not in state.placed),
                   key=lambda m: (-any(p in short for p in m.participants), -m.weight,
                                  len(domain[m.id]), order[m.id]))
-    progress = True
-    while progress and rest:  # a meeting waits for the meetings it comes after
-        progress = False
-        left = []
-        for m in rest:
-            if state.try_meeting(m, domain[m.id]):
-                progress = True
-            else:
-                left.append(m)
-        rest = left
+    _first_fit(state, domain, rest)
 
     # 4. further workshop candidates, heaviest first.
     candidates = sorted(((c.weight, w.id, c.participant) for w in instance.workshops

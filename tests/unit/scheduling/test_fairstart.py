@@ -224,3 +224,21 @@ def test_reoptimize_completes_the_previous_schedule_when_model_finds_nothing(
     assert ScheduledMeeting("m1", "s1", "T1") in res.meetings
     assert res.objective is not None and res.objective.shortfall == 0
     assert res.stats["changed_meetings"] == len(res.meetings) - 1
+
+
+def test_fair_start_keep_all_places_a_required_meeting_missing_from_the_base() -> None:
+    inst = _crowded(
+        slots=[{"id": "s1"}, {"id": "s2"}],
+        meetings=meetings(
+            {"participants": ["b1", "c1"], "weight": 5},
+            {"participants": ["b2", "c1"], "weight": 1},
+            {"participants": ["b1", "c2"], "weight": 1, "required": True},
+        ),
+    )
+    previous = Result(instance="tiny", status=Status.FEASIBLE,
+                      meetings=(ScheduledMeeting("m1", "s1", "T1"),),
+                      unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    res = fair_start(inst, previous, keep_all=True)
+    assert res.status is Status.FEASIBLE
+    assert {m.id: m.slot for m in res.meetings} == {"m1": "s1", "m2": "s2", "m3": "s2"}
+    assert res.objective == Objective(shortfall=0, weight=6, breaks=0)
