@@ -2,7 +2,11 @@
 re-optimised agenda after a late cancellation, through the application's own services.
 
 Usage: python benchmarks/trial_300.py [--companies 300] [--time-limit 60]
-       [--reopt-time-limit 10] [--seed 0] [--keep DIR]
+       [--reopt-time-limit 10] [--seed 0] [--keep DIR] [--export-instance FILE.json]
+
+With --export-instance, only steps 1-3 run and the engine's instance of the event (as the
+GENERATE job builds it, `app.services.instance.build_instance`) is written to FILE.json,
+so that the engine can be run alone: `python -m app.scheduling solve FILE.json`.
 
 Pipeline (each step is the service a page calls; a temporary SQLite database, created by
 `create_app` with a config override):
@@ -427,6 +431,26 @@ def run_trial(
     return figures
 
 
+def export_instance(companies: int, seed: int, path: Path) -> dict[str, Any]:
+    """Steps 1-3 in a temporary database, then the engine's instance written to `path`."""
+    from app.scheduling.io import dump_instance
+    from app.services.instance import build_instance
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'trial.db'}"
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SCHEDULER_WORKERS=2)
+        try:
+            with app.app_context():
+                db.create_all()
+                built = build_event(companies, seed)
+                dump_instance(build_instance(built["event_id"]), path)
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    return {k: v for k, v in built.items() if k != "timings"}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--companies", type=int, default=300)
@@ -436,7 +460,18 @@ def main() -> int:
     )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, default=None, help="keep the SQLite file in DIR")
+    ap.add_argument(
+        "--export-instance",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="only build the event and write the engine's instance to FILE.json",
+    )
     args = ap.parse_args()
+    if args.export_instance is not None:
+        built = export_instance(args.companies, args.seed, args.export_instance)
+        print(f"instance written to {args.export_instance}: {built}")
+        return 0
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"load before: {load}")
     if args.keep is not None:

@@ -1,12 +1,14 @@
 """Orchestration of a solve, used by the command line and the web app.
 
 `schedule` runs, in order: the infeasibility pre-check (`diagnose_infeasible`,
-which answers INFEASIBLE at once with a named cause), the greedy (whose
-schedule is the CP-SAT model's first hint and the fallback if the model finds
-nothing in time), the CP-SAT model (`model.solve`), the explanations of
-unscheduled meetings, and finally the validator. A result that breaks a hard
-rule, or whose objective differs from the validator's, raises `SolverBug`: it
-is never returned silently.
+which answers INFEASIBLE at once with a named cause), the greedy and the
+fairness-first start (`fairstart.fair_start`; the lexicographically better of
+the two valid ones is the CP-SAT model's first hint), the CP-SAT model
+(`model.solve`), the choice of the best valid candidate among the model's
+result, the greedy and the fair start (shortfall, then weight, then breaks; a
+tie keeps the model's), the explanations of unscheduled meetings, and finally
+the validator. A result that breaks a hard rule, or whose objective differs
+from the validator's, raises `SolverBug`: it is never returned silently.
 
 `reoptimize` is `schedule` against a previous result (minimal change), and
 `lock_meetings` fixes chosen meetings of a previous result into an instance
@@ -21,6 +23,7 @@ from dataclasses import replace
 
 from app.scheduling import model
 from app.scheduling.explain import diagnose_infeasible, fill_reasons
+from app.scheduling.fairstart import better, fair_start
 from app.scheduling.greedy import greedy
 from app.scheduling.types import Instance, Objective, Result, Status, Unscheduled
 from app.scheduling.validate import Violation, validate
@@ -75,7 +78,26 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         t_greedy = time.monotonic()
         baseline = greedy(instance, repair_spread=True)
         greedy_s = round(time.monotonic() - t_greedy, 3)
-        hint = {m.id: (m.slot, m.location) for m in baseline.meetings}
+        t_fair = time.monotonic()
+        kept = None if previous is None else carry_over(instance, previous)
+        if kept is not None:
+            # Re-optimising: complete the previous schedule (nothing of it moves) rather
+            # than start afresh, which would move most meetings.
+            fair, fair_name = fair_start(instance, kept, keep_all=True), "fair start on previous"
+        else:
+            fair, fair_name = fair_start(instance, baseline), "fair start"
+        fair_s = round(time.monotonic() - t_fair, 3)
+        # Named candidates the model's result is compared with (valid schedules only);
+        # on a tie the first listed wins: when re-optimising, the completed previous one.
+        pair = [("greedy", baseline), (fair_name, fair)]
+        starts = [(name, r) for name, r in (pair[::-1] if kept is not None else pair)
+                  if r.status is Status.FEASIBLE]
+        best_start: tuple[str, Result] | None = None
+        for name, r in starts:
+            if best_start is None or better(r, best_start[1]):
+                best_start = (name, r)
+        hint_from = baseline if best_start is None else best_start[1]
+        hint = {m.id: (m.slot, m.location) for m in hint_from.meetings}
         remaining = max(0.1, time_limit - (time.monotonic() - t0))
         result = model.solve(instance, time_limit=remaining, workers=workers, seed=seed,
                              hint=hint, previous=previous)
@@ -84,15 +106,34 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         stats["greedy_s"] = greedy_s
         stats["greedy_status"] = baseline.status.value
         if baseline.objective is not None:
+            stats["greedy_shortfall"] = baseline.objective.shortfall
             stats["greedy_weight"] = baseline.objective.weight
             stats["greedy_breaks"] = baseline.objective.breaks
         stats["greedy_required_unplaced"] = baseline.stats.get("required_unplaced", 0)
-        if result.status is Status.UNKNOWN and baseline.status is Status.FEASIBLE:
-            # The model found nothing in time, but the greedy's schedule is valid: return it.
-            stats["solver"] = "greedy (model found no schedule in time)"
-            result = replace(baseline, bound=result.bound, reason=None)
+        stats["fair_start_s"] = fair_s
+        stats["fair_start_status"] = fair.status.value
+        if fair.objective is not None:
+            stats["fair_start_shortfall"] = fair.objective.shortfall
+            stats["fair_start_weight"] = fair.objective.weight
+            stats["fair_start_breaks"] = fair.objective.breaks
+        stats["hint_from"] = "greedy" if best_start is None else best_start[0]
+        stats["candidate"] = "model"
+        if best_start is not None and result.status in (Status.FEASIBLE, Status.UNKNOWN):
+            # OPTIMAL is proved best, and INFEASIBLE cannot occur next to a valid start.
+            name, start = best_start
+            got = validate(instance, result) if result.status is Status.FEASIBLE else None
+            # A model result that breaks a rule is kept, so that `_finish` raises SolverBug.
+            if got is None or (got.ok and better(start, replace(result,
+                                                                 objective=got.objective))):
+                # A short or loaded run can end before the model reaches what a start
+                # already holds (e.g. no shortfall): never return a worse schedule.
+                why = ("model found no schedule in time" if got is None
+                       else "model's schedule was worse in the time given")
+                stats["solver"] = f"{name} ({why})"
+                stats["candidate"] = name
+                result = replace(start, status=Status.FEASIBLE, bound=result.bound,
+                                 reason=None)
         if previous is not None:
-            kept = carry_over(instance, previous)
             status = None if kept is None else _kept_status(instance, previous, kept, result)
             if kept is not None and status is not None:
                 # A short or loaded run can end on a schedule worse than simply keeping
