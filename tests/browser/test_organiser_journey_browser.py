@@ -355,4 +355,9 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         t("Invitations par e-mail de « %(title)s »", title=title)
     )
+    # 4 meetings × 2 accounts (the direction's and the company's) first, then one
+    # cancellation × 2 accounts.
+    expect(page.get_by_test_id("mail-counts").locator("caption")).to_have_text(
+        t("E-mails de cet événement par état (total : %(n)s)", n=10)
+    )
     assert_accessible(page)
