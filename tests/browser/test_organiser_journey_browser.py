@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import url_for
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
@@ -66,10 +65,6 @@ class Texts:
         with self.app.test_request_context(), force_locale(self.lang):
             return gettext(msgid, **values)
 
-    def url(self, endpoint: str, **values: object) -> str:
-        with self.app.test_request_context():
-            return url_for(endpoint, **values)
-
 
 def published(t: Texts, n: int, added: int, moved: int, removed: int) -> str:
     """The flash message of a publication, with its counts."""
@@ -87,6 +82,16 @@ def placed_text(t: Texts, n: int, locked: int) -> str:
     return t(
         "Rendez-vous placés\u202f: %(n)s, dont verrouillés\u202f: %(locked)s.", n=n, locked=locked
     )
+
+
+def to_dashboard(page, t: Texts) -> None:
+    """By the navigation bar's link (the first one: breadcrumbs repeat it)."""
+    page.get_by_role("link", name=t("Tableau de bord"), exact=True).first.click()
+
+
+def for_event(t: Texts, action: str, title: str) -> str:
+    """A dashboard link's accessible name: the action, then the event's title."""
+    return f"{t(action)} « {title} »"
 
 
 def log_in(page, t: Texts, email: str) -> None:
@@ -152,7 +157,6 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     page.get_by_label(t("Lieu")).fill("Parc Chanot, Marseille")
     page.get_by_role("button", name=t("Enregistrer"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Paramétrage de l'événement"))
-    event_id = int(re.search(r"/evenements/(\d+)/parametres", page.url).group(1))
     assert_accessible(page)
 
     page.get_by_role("link", name=t("Journées et créneaux")).click()
@@ -184,7 +188,9 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     assert_accessible(page)
 
     # --- Participants: the demo's buyer direction and four companies, from CSV files.
-    page.goto(t.url("transfers.import_file", event_id=event_id, kind="acheteurs"))
+    to_dashboard(page, t)
+    page.get_by_role("link", name=for_event(t, "Sélection des entreprises", title)).click()
+    page.get_by_role("link", name=t("Importer des acheteurs")).click()
     assert_accessible(page)
     page.get_by_label(t("Fichier CSV ou XLSX")).set_input_files(
         files=[
@@ -202,7 +208,7 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     )
     assert_accessible(page)
 
-    page.goto(t.url("transfers.import_file", event_id=event_id, kind="entreprises"))
+    page.get_by_role("link", name=t("Importer des entreprises")).click()
     rows = "".join(f"{name};{siret};{email}\n" for name, siret, email in COMPANIES)
     companies_csv = {
         "name": "entreprises.csv",
@@ -227,7 +233,7 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
 
     # --- The buyer invites the four companies.
     log_in(page, t, "acheteur@example.org")
-    page.goto(t.url("answers.incoming", event_id=event_id))
+    page.get_by_role("link", name=for_event(t, "Répondre aux demandes", title)).click()
     assert_accessible(page)
     for name, _siret, _email in COMPANIES:
         page.get_by_role("button", name=f"{t('Inviter')} {name}").click()
@@ -237,7 +243,8 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
 
     # --- The organiser pins the buyer's table and caps it, then selects.
     log_in(page, t, "organisateur@example.org")
-    page.goto(t.url("setup.participants", event_id=event_id))
+    page.get_by_role("link", name=for_event(t, "Paramétrage", title)).click()
+    page.get_by_role("link", name=t("Participants"), exact=True).click()
     assert_accessible(page)
     buyer_row = page.get_by_role("row").filter(has_text=BUYER)
     buyer_row.get_by_label(t("Table gardée")).select_option(label="Table 2")
@@ -252,9 +259,10 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     expect(buyer_row.get_by_label(t("Rendez-vous au plus"))).to_have_value("4")
     assert_accessible(page)
 
-    page.goto(t.url("setup.overview", event_id=event_id))
+    page.get_by_role("link", name=t("Vue d'ensemble")).click()
     page.get_by_role("button", name=t("Clore les candidatures et passer à la sélection")).click()
-    page.goto(t.url("selection.index", event_id=event_id))
+    to_dashboard(page, t)
+    page.get_by_role("link", name=for_event(t, "Sélection des entreprises", title)).click()
     assert_accessible(page)
     page.get_by_role("button", name=t("Simuler la sélection")).click()
     assert_accessible(page)
@@ -267,11 +275,12 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
         )
     )
     assert_accessible(page)
-    page.goto(t.url("setup.overview", event_id=event_id))
+    to_dashboard(page, t)
+    page.get_by_role("link", name=for_event(t, "Paramétrage", title)).click()
     page.get_by_role("button", name=t("Passer à la préparation du planning")).click()
 
     # --- Generate the agenda; the page follows the job and links to the draft.
-    page.goto(t.url("agenda.overview", event_id=event_id))
+    page.get_by_role("link", name=t("Planning de l'événement"), exact=True).click()
     assert_accessible(page)
     page.get_by_label(t("Limite de temps du calcul (secondes)")).fill("5")
     generate = t("Générer le planning")
