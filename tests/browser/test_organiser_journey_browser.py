@@ -106,8 +106,8 @@ def log_out(page, t: Texts) -> None:
     page.get_by_role("button", name=t("Se déconnecter")).click()
 
 
-def grid(page) -> dict[str, tuple[str, str]]:
-    """Where each meeting of the version page's grid is: company → (slot, table)."""
+def grid(page) -> dict[str, list[str]]:
+    """Where each meeting of the version page's grid is: company → [slot, table]."""
     return page.locator("table.agenda-grid").evaluate(
         """table => {
             const heads = [...table.tHead.rows[0].cells].map(c => c.textContent.trim());
@@ -123,13 +123,19 @@ def grid(page) -> dict[str, tuple[str, str]]:
 
 
 def tab_to(page, name: str, limit: int = 300) -> None:
-    """Press Tab until the focused element is named `name` (keyboard-only navigation)."""
+    """Press Tab until the focused element is named `name` (keyboard-only navigation), and
+    check that the focus is visible there (an outline or Bootstrap's focus ring)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
-            "() => [document.activeElement.tagName, document.activeElement.textContent.trim()]"
+            """() => {
+                const el = document.activeElement, style = getComputedStyle(el);
+                return [el.textContent.trim() || el.value || "",
+                        style.outlineStyle !== "none" || style.boxShadow !== "none"];
+            }"""
         )
-        if focused[1] == name:
+        if focused[0] == name:
+            assert focused[1], f"{name!r} has the focus but shows no focus indicator"
             return
     raise AssertionError(f"{name!r} is not reachable with Tab")
 
