@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -72,6 +73,44 @@ def serve_demo(directory: Path, prepare: Callable[[Event], None] | None = None):
         thread.join()
         with app.app_context():
             db.engine.dispose()
+
+
+@contextmanager
+def serve_with_worker(
+    directory: Path,
+    prepare: Callable[[Event], None] | None = None,
+    *,
+    solver: Callable[..., Any] | None = None,
+):
+    """`serve_demo` plus a scheduling worker thread. Yields (base URL, app).
+
+    By default the worker uses the fast `first_fit` test solver: it answers at once, so a
+    "Générer le planning" finishes within the page's polling, but it ignores kept tables and
+    locks. Pass `solver=jobs.default_solver` (the CP-SAT engine, which honours and validates
+    them) when the journey checks them, with a short time limit on the page.
+    """
+    from app.services import jobs
+    from tests.solvers import first_fit
+
+    real_solver = jobs.default_solver
+    jobs.default_solver = solver or first_fit
+    stop = threading.Event()
+    try:
+        with serve_demo(directory, prepare) as (url, app):
+
+            def work() -> None:
+                with app.app_context():
+                    jobs.work(stop=stop, idle_sleep=0.2)
+
+            worker = threading.Thread(target=work, daemon=True)
+            worker.start()
+            try:
+                yield url, app
+            finally:
+                stop.set()
+                worker.join()
+    finally:
+        jobs.default_solver = real_solver
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serve_demo
+from tests.browser.conftest import serve_with_worker
 from tests.browser.test_accounts_browser import assert_accessible
-from tests.solvers import first_fit
 
 pytestmark = pytest.mark.browser
 
@@ -20,29 +18,9 @@ TIME_LIMIT = "Limite de temps du calcul (secondes)"
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The demo app on loopback plus a scheduling worker thread using the first_fit solver.
-
-    Overrides the harness' server: this journey needs a worker, and the CP-SAT engine is not
-    what is under test here.
-    """
-    from app.services import jobs
-
-    real_solver, jobs.default_solver = jobs.default_solver, first_fit
-    stop = threading.Event()
-
-    def work() -> None:
-        with app.app_context():
-            jobs.work(stop=stop, idle_sleep=0.2)
-
-    with serve_demo(tmp_path_factory.mktemp("agenda")) as (url, app):
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        try:
-            yield url
-        finally:
-            stop.set()
-            worker.join()
-            jobs.default_solver = real_solver
+    """The demo app plus a scheduling worker thread using the first_fit solver."""
+    with serve_with_worker(tmp_path_factory.mktemp("agenda")) as (url, _app):
+        yield url
 
 
 def test_organiser_generates_reviews_locks_and_publishes(page):

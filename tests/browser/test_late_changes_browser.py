@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serve_demo
+from tests.browser.conftest import serve_with_worker
 from tests.browser.test_accounts_browser import assert_accessible
-from tests.solvers import first_fit
 
 pytestmark = pytest.mark.browser
 
@@ -20,24 +18,8 @@ PASSWORD = "Demo-Entremise-2026"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The demo app plus a scheduling worker thread using the first_fit solver."""
-    from app.services import jobs
-
-    real_solver, jobs.default_solver = jobs.default_solver, first_fit
-    stop = threading.Event()
-
-    def work() -> None:
-        with app.app_context():
-            jobs.work(stop=stop, idle_sleep=0.2)
-
-    with serve_demo(tmp_path_factory.mktemp("late")) as (url, app):
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        try:
-            yield url
-        finally:
-            stop.set()
-            worker.join()
-            jobs.default_solver = real_solver
+    with serve_with_worker(tmp_path_factory.mktemp("late")) as (url, _app):
+        yield url
 
 
 def test_organiser_cancels_a_meeting_reoptimises_and_reads_what_changes(page):

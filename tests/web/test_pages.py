@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import pytest
+
 from app.extensions import db
-from app.models import EventStatus
+from app.models import Event, EventStatus, Participant, ParticipantRole
 
 
 def test_home_lists_the_demo_event_in_french(client, demo):
@@ -64,3 +69,41 @@ def test_dashboard_counts_agree_in_number_in_both_languages(client, demo):
     client.get("/langue/en")
     page = client.get("/tableau-de-bord").get_data(as_text=True)
     assert "15 companies" in page and "0 published meetings" in page
+
+
+def _link_names(page: str) -> list[str]:
+    """Each link's text with tags removed, as a screen reader reads it."""
+    names = re.findall(r"<a [^>]*>(.*?)</a>", page, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", n).split()) for n in names]
+
+
+@pytest.mark.parametrize(
+    ("email", "actions"),
+    [
+        ("organisateur@example.org", ("Sélection des entreprises", "Publier un besoin")),
+        ("acheteur@example.org", ("Répondre aux demandes", "Publier un besoin")),
+    ],
+)
+def test_dashboard_action_links_name_their_event_when_several_events(client, demo, email, actions):
+    from tests.conftest import login
+
+    second = Event(
+        title="Rencontres de l'innovation 2028",
+        timezone="Europe/Paris",
+        status=EventStatus.OPEN,
+        organiser_organisation_id=demo.organiser_organisation_id,
+    )
+    db.session.add(second)
+    db.session.flush()
+    buyer = next(p for p in demo.participants if p.role is ParticipantRole.BUYER)
+    db.session.add(
+        Participant(event_id=second.id, organisation_id=buyer.organisation_id, role=buyer.role)
+    )
+    db.session.commit()
+    login(client, email)
+    names = _link_names(html.unescape(client.get("/tableau-de-bord").get_data(as_text=True)))
+    for action in actions:
+        # Same words for each event: the hidden title tells them apart (as « Paramétrage »).
+        assert sorted(n for n in names if n.startswith(action)) == sorted(
+            [f"{action} « {demo.title} »", f"{action} « Rencontres de l'innovation 2028 »"]
+        )
