@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +81,9 @@ def pages(event_id: int, version_id: int, participant_id: int, meeting_id: int) 
     ]
 
 
-def measure(companies: int, seed: int, time_limit: float, repeat: int) -> list[dict[str, Any]]:
+def measure(
+    companies: int, seed: int, time_limit: float, repeat: int, show: str = ""
+) -> list[dict[str, Any]]:
     """Build, generate, publish, then GET every page; one row of figures per page."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'pages.db'}"
@@ -100,17 +103,21 @@ def measure(companies: int, seed: int, time_limit: float, repeat: int) -> list[d
             assert organiser is not None
             organiser.set_password(PASSWORD)
             email = organiser.email
-            meeting = db.session.execute(
-                db.select(Meeting)
-                .where(Meeting.version_id == version_id, Meeting.status == MeetingStatus.SCHEDULED)
-                .order_by(Meeting.id)
-            ).scalars().first()
+            meeting = (
+                db.session.execute(
+                    db.select(Meeting)
+                    .where(
+                        Meeting.version_id == version_id, Meeting.status == MeetingStatus.SCHEDULED
+                    )
+                    .order_by(Meeting.id)
+                )
+                .scalars()
+                .first()
+            )
             assert meeting is not None
             participant_id = meeting.participant_links[0].participant_id
             meeting_id = meeting.id
-            participants = db.session.scalar(
-                db.select(db.func.count()).select_from(Participant)
-            )
+            participants = db.session.scalar(db.select(db.func.count()).select_from(Participant))
             db.session.commit()
             db.session.remove()
         print(
@@ -137,9 +144,18 @@ def measure(companies: int, seed: int, time_limit: float, repeat: int) -> list[d
                     best = min(best, time.perf_counter() - start)
                 queries, size, status = len(seen), len(response.get_data()), response.status_code
             rows.append(
-                {"page": label, "url": address, "status": status, "seconds": best,
-                 "queries": queries, "bytes": size}
+                {
+                    "page": label,
+                    "url": address,
+                    "status": status,
+                    "seconds": best,
+                    "queries": queries,
+                    "bytes": size,
+                }
             )
+            if show and show in label:
+                for statement, n in Counter(seen).most_common(8):
+                    print(f"    {n:5d} x {' '.join(statement.split())[:300]}")
             print(f"{label:28} {status} {best:7.3f} s {queries:6d} queries {size / 1024:9.1f} KiB")
         with app.app_context():
             db.session.remove()
@@ -153,9 +169,10 @@ def main() -> int:
     ap.add_argument("--time-limit", type=float, default=20.0, help="generation job limit (s)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=2, help="GETs per page, best time kept")
+    ap.add_argument("--show", default="", help="print the most repeated SQL of pages named so")
     args = ap.parse_args()
     print("load before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
-    measure(args.companies, args.seed, args.time_limit, args.repeat)
+    measure(args.companies, args.seed, args.time_limit, args.repeat, args.show)
     print("load after:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     return 0
 
