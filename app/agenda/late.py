@@ -107,7 +107,12 @@ def _fill(
     people = agenda.scheduled_participants(event.id)
     withdraw.participant.choices = [(p.id, p.name) for p in people if p.role.value == "company"]
     cancel.request.choices = []
-    for wish, meeting in late_changes.cancellable_requests(event.id):
+    # `rdv` (GET filter, or the hidden field of the cancellation form) narrows the ~900
+    # meetings of a large event to those of the participants whose name contains it.
+    chosen = cancel.request.data if isinstance(cancel.request.data, int) else None
+    for wish, meeting in late_changes.cancellable_requests(
+        event.id, request.values.get("rdv", ""), keep=chosen
+    ):
         label = f"{wish.company.name} ↔ {wish.buyer.name}"
         if meeting is not None and meeting.slot is not None:
             table = meeting.location.name if meeting.location else ""
@@ -158,6 +163,7 @@ def _render(
         company_form=company,
         reoptimise_form=reoptimise_form,
         running=job is not None and agenda.is_active(job),
+        meeting_filter=request.values.get("rdv", "").strip(),
     )
 
 

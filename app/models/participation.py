@@ -82,10 +82,12 @@ class Participant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="participants")
-    organisation: Mapped[Organisation] = relationship()
+    # Selectin-loaded: nearly every page lists participants by name; lazy loading would
+    # issue one query per participant (hundreds on a 300-company event).
+    organisation: Mapped[Organisation] = relationship(lazy="selectin")
     location: Mapped[Location | None] = relationship()
     application: Mapped[Application | None] = relationship(
-        back_populates="participant", cascade="all, delete-orphan"
+        back_populates="participant", cascade="all, delete-orphan", lazy="selectin"
     )
     unavailabilities: Mapped[list[Unavailability]] = relationship(
         back_populates="participant", cascade="all, delete-orphan"
@@ -152,8 +154,10 @@ class MeetingRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
-    company: Mapped[Participant] = relationship(foreign_keys=[company_id])
-    buyer: Mapped[Participant] = relationship(foreign_keys=[buyer_id])
+    # Selectin-loaded (one query per batch of requests, not one per request): request lists
+    # and exports always show both parties.
+    company: Mapped[Participant] = relationship(foreign_keys=[company_id], lazy="selectin")
+    buyer: Mapped[Participant] = relationship(foreign_keys=[buyer_id], lazy="selectin")
     need: Mapped[Need | None] = relationship()
 
     @property

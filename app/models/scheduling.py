@@ -146,11 +146,13 @@ class Meeting(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")  # why unscheduled / cancelled
 
     version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
-    request: Mapped[MeetingRequest | None] = relationship()
-    slot: Mapped[Slot | None] = relationship()
-    location: Mapped[Location | None] = relationship()
+    # Selectin-loaded: grids, exports and summaries read every meeting's request and
+    # participants; lazy loading would cost queries per meeting (thousands at 300 companies).
+    request: Mapped[MeetingRequest | None] = relationship(lazy="selectin")
+    slot: Mapped[Slot | None] = relationship(lazy="selectin")
+    location: Mapped[Location | None] = relationship(lazy="selectin")
     participant_links: Mapped[list[MeetingParticipant]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property
@@ -171,7 +173,7 @@ class MeetingParticipant(db.Model):
     )
 
     meeting: Mapped[Meeting] = relationship(back_populates="participant_links")
-    participant: Mapped[Participant] = relationship()
+    participant: Mapped[Participant] = relationship(lazy="selectin")
 
 
 class WorkshopSeat(db.Model):

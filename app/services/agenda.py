@@ -168,8 +168,10 @@ def reoptimise(version_id: int, *, time_limit: float, actor_id: int | None) -> S
 # --------------------------------------------------------------------------- names
 
 
-def _meetings(version_id: int) -> list[Meeting]:
-    """The version's meetings with their participants' organisations loaded in a few queries."""
+def _meetings(version_id: int, participant_id: int | None = None) -> list[Meeting]:
+    """The version's meetings (only those of `participant_id` when given: a 300-company
+    version holds about 900, too many to load for one participant's page) with their
+    participants' organisations loaded in a few queries."""
     stmt = (
         db.select(Meeting)
         .where(Meeting.version_id == version_id)
@@ -181,6 +183,10 @@ def _meetings(version_id: int) -> list[Meeting]:
         )
         .order_by(Meeting.id)
     )
+    if participant_id is not None:
+        stmt = stmt.join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id).where(
+            MeetingParticipant.participant_id == participant_id
+        )
     return list(db.session.execute(stmt).scalars())
 
 
@@ -461,7 +467,7 @@ def unscheduled(
     """Requests the version could not place, with the engine's reason."""
     names = key_names(version.event_id)
     lines = []
-    for m in _meetings(version.id):
+    for m in _meetings(version.id, participant_id):
         if m.status is not MeetingStatus.UNSCHEDULED:
             continue
         company, buyer = _sides(m)
@@ -598,7 +604,7 @@ def participant_agenda(
         return None
     kinds = (comparison or compare(version)).kinds
     by_slot: dict[int, AgendaSlot] = {}
-    for m in _meetings(version.id):
+    for m in _meetings(version.id, participant_id):
         # Test membership before touching `m.slot`, which would load every meeting's slot.
         if participant_id not in {link.participant_id for link in m.participant_links}:
             continue

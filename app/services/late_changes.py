@@ -190,9 +190,22 @@ def cancel_meeting(
     return LateOutcome("cancel", request.company_id, deactivated=(request.id,))
 
 
-def cancellable_requests(event_id: int) -> list[tuple[MeetingRequest, Meeting | None]]:
+def matches_name(text: str, *names: str) -> bool:
+    """Whether `text` (a filter typed by the organiser) occurs in one of `names`, ignoring
+    case and surrounding spaces; an empty filter matches everything."""
+    wanted = text.strip().casefold()
+    return not wanted or any(wanted in name.casefold() for name in names)
+
+
+def cancellable_requests(
+    event_id: int, search: str = "", keep: int | None = None
+) -> list[tuple[MeetingRequest, Meeting | None]]:
     """Active requests of scheduled participants with their published meeting (if any):
-    placed ones first, in time then table order, then the others by name."""
+    placed ones first, in time then table order, then the others by name.
+
+    `search` keeps only the requests whose company or buyer name contains it (a 300-company
+    event has about 900 of them, too many for one list); the request `keep` stays listed
+    whatever the filter (the one preselected or chosen)."""
     published = _published_meetings(event_id)
     rows = []
     for request in db.session.execute(
@@ -200,7 +213,9 @@ def cancellable_requests(event_id: int) -> list[tuple[MeetingRequest, Meeting | 
         .where(MeetingRequest.event_id == event_id, MeetingRequest.is_active)
         .order_by(MeetingRequest.id)
     ).scalars():
-        if is_scheduled(request.company):
+        if not is_scheduled(request.company):
+            continue
+        if request.id == keep or matches_name(search, request.company.name, request.buyer.name):
             rows.append((request, published.get(request.id)))
 
     def key(row: tuple[MeetingRequest, Meeting | None]) -> tuple[object, ...]:

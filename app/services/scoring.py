@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import selectinload
+
 from app.extensions import db
 from app.matching import score as core
 from app.models import (
@@ -92,7 +94,11 @@ def event_scoring(event_id: int, config: core.ScoringConfig = core.DEFAULT_CONFI
     wishes and answers stay part of the record and of the score."""
     participants = list(
         db.session.execute(
-            db.select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
+            db.select(Participant)
+            .where(Participant.event_id == event_id)
+            .order_by(Participant.id)
+            # the score reads every company's CPV codes: one query, not one per company
+            .options(selectinload(Participant.organisation).selectinload(Organisation.cpv_codes))
         ).scalars()
     )
     buyers = {p.id: p for p in participants if p.role is ParticipantRole.BUYER}

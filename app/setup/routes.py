@@ -616,11 +616,37 @@ def _settings_error(code: str, params: dict[str, Any]) -> str:
     return str(SETTINGS_ERRORS.get(code, _l("Valeur refusée.")))
 
 
+PARTICIPANT_FILTERS = {"acheteurs": ParticipantRole.BUYER, "entreprises": ParticipantRole.COMPANY}
+PARTICIPANT_FILTER_LABELS = {
+    "": _l("Tous"),
+    "acheteurs": _l("Acheteurs"),
+    "entreprises": _l("Entreprises"),
+}
+
+
 @bp.route("/<int:event_id>/parametres/participants", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def participants(event_id: int) -> ResponseReturnValue:
+    """Kept tables and caps, one page of participants at a time (`?role=acheteurs|entreprises`,
+    `?q=` part of the name, `?page=`); the form saves the participants of the page shown."""
     event = _event(event_id)
-    people = service.scheduling_participants(event.id)
+    role_arg = request.args.get("role", "")
+    shown = service.participants_page(
+        event.id,
+        role=PARTICIPANT_FILTERS.get(role_arg),
+        search=request.args.get("q", ""),
+        page=request.args.get("page", 1, type=int),
+    )
+    people = shown.participants
+    here = {
+        k: v
+        for k, v in {
+            "role": role_arg if role_arg in PARTICIPANT_FILTERS else "",
+            "q": request.args.get("q", "").strip(),
+            "page": shown.page if shown.page > 1 else "",
+        }.items()
+        if v
+    }
     if request.method == "GET":
         form = ParticipantsForm(
             formdata=None,
@@ -656,7 +682,7 @@ def participants(event_id: int) -> ResponseReturnValue:
             ),
             "warning",
         )
-        return redirect(url_for("setup.participants", event_id=event.id))
+        return redirect(url_for("setup.participants", event_id=event.id, **here))
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
@@ -688,7 +714,7 @@ def participants(event_id: int) -> ResponseReturnValue:
                     _("Réglages enregistrés (%(n)s participant(s) modifié(s)).", n=changed),
                     "success",
                 )
-                return redirect(url_for("setup.participants", event_id=event.id))
+                return redirect(url_for("setup.participants", event_id=event.id, **here))
         else:
             status = 400
     return render_template(
@@ -698,6 +724,9 @@ def participants(event_id: int) -> ResponseReturnValue:
         buyers=[(e, p) for e, p in rows if p is not None and p.role is ParticipantRole.BUYER],
         companies=[(e, p) for e, p in rows if p is not None and p.role is ParticipantRole.COMPANY],
         has_errors=status == 400,
+        shown=shown,
+        here=here,
+        role_filters=PARTICIPANT_FILTER_LABELS,
     ), status
 
 
