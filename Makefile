@@ -28,6 +28,7 @@ run: $(STAMP) compile-translations
 
 test: $(STAMP) compile-translations test-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

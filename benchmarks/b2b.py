@@ -49,20 +49,27 @@ def published_optima(readme: Path) -> dict[str, int]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("b2b_dir", nargs="?", type=Path,
-                    default=REPO / ".." / "shared" / "benchmarks" / "b2b")
+    ap.add_argument(
+        "b2b_dir", nargs="?", type=Path, default=REPO / ".." / "shared" / "benchmarks" / "b2b"
+    )
     ap.add_argument("--time-limit", type=float, default=20.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", nargs="*", default=None, help="instance names to run")
-    ap.add_argument("--options", type=json.loads, default=None,
-                    help="extra CP-SAT parameters / model_* switches as JSON")
+    ap.add_argument(
+        "--options",
+        type=json.loads,
+        default=None,
+        help="extra CP-SAT parameters / model_* switches as JSON",
+    )
     ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
     args = ap.parse_args()
     optima = published_optima(args.b2b_dir / "README.md")
     rows = []
-    print(f"{'instance':16} {'status':9} {'breaks':>6} {'bound':>5} {'opt':>4} "
-          f"{'best_s':>7} {'proof_s':>7} {'wall_s':>7} valid greedy")
+    print(
+        f"{'instance':16} {'status':9} {'breaks':>6} {'bound':>5} {'opt':>4} "
+        f"{'best_s':>7} {'proof_s':>7} {'wall_s':>7} valid greedy"
+    )
     for path in sorted(args.b2b_dir.glob("*.json")):
         name = path.stem
         if args.only and name not in args.only:
@@ -70,24 +77,37 @@ def main() -> int:
         inst = load_instance(path)
         t = time.monotonic()
         greedy_figures, hint = _greedy(inst)
-        r = solve(inst, time_limit=args.time_limit - (time.monotonic() - t),
-                  workers=args.workers, seed=args.seed, hint=hint, options=args.options)
+        r = solve(
+            inst,
+            time_limit=args.time_limit - (time.monotonic() - t),
+            workers=args.workers,
+            seed=args.seed,
+            hint=hint,
+            options=args.options,
+        )
         wall = time.monotonic() - t
         valid = validate(inst, r).ok
         breaks = r.objective.breaks if r.objective else None
         row = {
-            "instance": name, "status": str(r.status), "breaks": breaks,
-            "bound": r.bound.breaks, "optimum": optima.get(name),
+            "instance": name,
+            "status": str(r.status),
+            "breaks": breaks,
+            "bound": r.bound.breaks,
+            "optimum": optima.get(name),
             "time_to_best_s": r.stats.get("time_to_best_s"),
             "time_to_proof_s": r.stats.get("time_to_proof_s"),
-            "wall_s": round(wall, 2), "valid": valid, "greedy": greedy_figures,
+            "wall_s": round(wall, 2),
+            "valid": valid,
+            "greedy": greedy_figures,
             "stats": r.stats,
         }
         rows.append(row)
-        print(f"{name:16} {row['status']:9} {breaks!s:>6} {r.bound.breaks!s:>5} "
-              f"{optima.get(name)!s:>4} {row['time_to_best_s']!s:>7} "
-              f"{row['time_to_proof_s']!s:>7} {row['wall_s']:>7} {valid!s:5} {row['greedy']}",
-              flush=True)
+        print(
+            f"{name:16} {row['status']:9} {breaks!s:>6} {r.bound.breaks!s:>5} "
+            f"{optima.get(name)!s:>4} {row['time_to_best_s']!s:>7} "
+            f"{row['time_to_proof_s']!s:>7} {row['wall_s']:>7} {valid!s:5} {row['greedy']}",
+            flush=True,
+        )
     proved = sum(1 for r in rows if r["status"] == "OPTIMAL")
     match = sum(1 for r in rows if r["breaks"] == r["optimum"])
     print(f"proved optimal: {proved}/{len(rows)}; equal to published optimum: {match}/{len(rows)}")

@@ -33,8 +33,13 @@ from typing import Any
 PRIORITY_WEIGHT = {"must": 5, "want": 3, "maybe": 1}
 
 
-def generate(requests: int, participants: int | None = None, days: int = 1,
-             slots_per_day: int = 10, seed: int = 0) -> dict[str, Any]:
+def generate(
+    requests: int,
+    participants: int | None = None,
+    days: int = 1,
+    slots_per_day: int = 10,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Build the instance as a JSON-ready dict."""
     rng = random.Random(seed)
     n_part = participants or max(40, requests // 5)
@@ -50,9 +55,14 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
         for k in range(slots_per_day):
             sid = f"d{d + 1}s{k + 1}"
             hour, minute = divmod(9 * 60 + k * 25 + (60 if k >= slots_per_day // 2 else 0), 60)
-            slots.append({"id": sid, "day": day,
-                          "session": "am" if k < slots_per_day // 2 else "pm",
-                          "start": f"{day}T{hour:02d}:{minute:02d}:00+02:00"})
+            slots.append(
+                {
+                    "id": sid,
+                    "day": day,
+                    "session": "am" if k < slots_per_day // 2 else "pm",
+                    "start": f"{day}T{hour:02d}:{minute:02d}:00+02:00",
+                }
+            )
             ids.append(sid)
         day_slots.append(ids)
     n_slots = len(slots)
@@ -73,12 +83,26 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
         return out
 
     for i, b in enumerate(buyers):
-        people.append({"id": b, "role": "buyer", "name": f"Acheteur {i + 1}",
-                       "location": f"T{i + 1}", "unavailable": unavailable(),
-                       "max_meetings": max(1, round(n_slots * rng.uniform(0.6, 0.9)))})
+        people.append(
+            {
+                "id": b,
+                "role": "buyer",
+                "name": f"Acheteur {i + 1}",
+                "location": f"T{i + 1}",
+                "unavailable": unavailable(),
+                "max_meetings": max(1, round(n_slots * rng.uniform(0.6, 0.9))),
+            }
+        )
     for i, c in enumerate(companies):
-        people.append({"id": c, "role": "company", "name": f"Entreprise {i + 1}",
-                       "unavailable": unavailable(), "min_meetings": 1})
+        people.append(
+            {
+                "id": c,
+                "role": "company",
+                "name": f"Entreprise {i + 1}",
+                "unavailable": unavailable(),
+                "min_meetings": 1,
+            }
+        )
     popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(n_buyers)]
     rng.shuffle(popularity)
     pairs: set[tuple[str, str]] = set()
@@ -86,8 +110,11 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
 
     def add(b: str, c: str, weight: int) -> None:
         pairs.add((b, c))
-        m: dict[str, Any] = {"id": f"m{len(meetings) + 1}", "participants": [b, c],
-                             "weight": weight}
+        m: dict[str, Any] = {
+            "id": f"m{len(meetings) + 1}",
+            "participants": [b, c],
+            "weight": weight,
+        }
         if rng.random() < 0.05:
             m["session"] = "am"
         meetings.append(m)
@@ -117,37 +144,56 @@ def generate(requests: int, participants: int | None = None, days: int = 1,
     for w in range(max(1, n_part // 100)):
         ids = day_slots[w % days]
         k = rng.randrange(len(ids) - 1)
-        free = [p["id"] for p in people[:n_buyers]
-                if not set(p["unavailable"]) & set(ids[k:k + 2])]
+        free = [
+            p["id"] for p in people[:n_buyers] if not set(p["unavailable"]) & set(ids[k : k + 2])
+        ]
         members = rng.sample(free, min(len(free), rng.randint(1, 2)))
         cands = rng.sample(companies, min(len(companies), rng.randint(10, 30)))
-        workshops.append({"id": f"w{w + 1}", "name": f"Atelier {w + 1}",
-                          "slots": ids[k:k + 2], "location": f"Salle {w + 1}",
-                          "min_size": 3, "max_size": 20, "members": members,
-                          "candidates": [{"participant": c, "weight": rng.randint(1, 3)}
-                                         for c in cands]})
-    return {"format": "entremise-instance/1",
-            "name": f"generated-r{requests}-p{n_part}-d{days}-s{seed}",
-            "slots": slots, "locations": locations, "participants": people,
-            "meetings": meetings, "workshops": workshops, "rules": {}}
+        workshops.append(
+            {
+                "id": f"w{w + 1}",
+                "name": f"Atelier {w + 1}",
+                "slots": ids[k : k + 2],
+                "location": f"Salle {w + 1}",
+                "min_size": 3,
+                "max_size": 20,
+                "members": members,
+                "candidates": [{"participant": c, "weight": rng.randint(1, 3)} for c in cands],
+            }
+        )
+    return {
+        "format": "entremise-instance/1",
+        "name": f"generated-r{requests}-p{n_part}-d{days}-s{seed}",
+        "slots": slots,
+        "locations": locations,
+        "participants": people,
+        "meetings": meetings,
+        "workshops": workshops,
+        "rules": {},
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, required=True)
-    ap.add_argument("--participants", type=int, default=None,
-                    help="default: max(40, requests / 5) (1,000 for 5,000 requests)")
+    ap.add_argument(
+        "--participants",
+        type=int,
+        default=None,
+        help="default: max(40, requests / 5) (1,000 for 5,000 requests)",
+    )
     ap.add_argument("--days", type=int, choices=(1, 2), default=1)
-    ap.add_argument("--slots-per-day", type=int, default=10, choices=range(8, 13),
-                    metavar="8..12")
+    ap.add_argument("--slots-per-day", type=int, default=10, choices=range(8, 13), metavar="8..12")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("-o", "--output", type=Path, required=True)
     args = ap.parse_args()
     data = generate(args.requests, args.participants, args.days, args.slots_per_day, args.seed)
     args.output.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    print(f"{args.output}: {len(data['participants'])} participants, "
-          f"{len(data['meetings'])} requests, {len(data['slots'])} slots, "
-          f"{len(data['workshops'])} workshops")
+    print(
+        f"{args.output}: {len(data['participants'])} participants, "
+        f"{len(data['meetings'])} requests, {len(data['slots'])} slots, "
+        f"{len(data['workshops'])} workshops"
+    )
     return 0
 
 

@@ -39,35 +39,52 @@ def main() -> int:
     args = ap.parse_args()
     inst = parse_instance(generate(args.requests, seed=args.seed), "generated")
     t = time.monotonic()
-    first = schedule(inst, time_limit=args.first_time_limit, workers=args.workers,
-                     seed=args.seed)
-    print(f"first solve: {first.status} {first.objective} bound={first.bound} "
-          f"in {time.monotonic() - t:.2f}s, {len(first.meetings)} meetings held")
+    first = schedule(inst, time_limit=args.first_time_limit, workers=args.workers, seed=args.seed)
+    print(
+        f"first solve: {first.status} {first.objective} bound={first.bound} "
+        f"in {time.monotonic() - t:.2f}s, {len(first.meetings)} meetings held"
+    )
     # Late change 1: cancel the first held meeting.
     cancelled = first.meetings[0].id
     # Late change 2: the busiest buyer becomes unavailable in one of its slots.
     meetings = {m.id: m for m in inst.meetings}
-    load = Counter(p for sm in first.meetings for p in meetings[sm.id].participants
-                   if p.startswith("b"))
+    load = Counter(
+        p for sm in first.meetings for p in meetings[sm.id].participants if p.startswith("b")
+    )
     buyer = load.most_common(1)[0][0]
-    slot = next(sm.slot for sm in first.meetings
-                if buyer in meetings[sm.id].participants and sm.id != cancelled)
-    participants = tuple(dataclasses.replace(p, unavailable=p.unavailable | {slot})
-                         if p.id == buyer else p for p in inst.participants)
+    slot = next(
+        sm.slot
+        for sm in first.meetings
+        if buyer in meetings[sm.id].participants and sm.id != cancelled
+    )
+    participants = tuple(
+        dataclasses.replace(p, unavailable=p.unavailable | {slot}) if p.id == buyer else p
+        for p in inst.participants
+    )
     changed = dataclasses.replace(
-        inst, participants=participants,
-        meetings=tuple(m for m in inst.meetings if m.id != cancelled))
+        inst,
+        participants=participants,
+        meetings=tuple(m for m in inst.meetings if m.id != cancelled),
+    )
     t = time.monotonic()
-    second = reoptimize(changed, first, time_limit=args.time_limit, workers=args.workers,
-                        seed=args.seed)
+    second = reoptimize(
+        changed, first, time_limit=args.time_limit, workers=args.workers, seed=args.seed
+    )
     wall = time.monotonic() - t
     print(f"late changes: cancelled {cancelled}; {buyer} unavailable in {slot}")
-    print(f"re-optimisation: {second.status} {second.objective} in {wall:.2f}s "
-          f"(limit {args.time_limit}s)")
-    print(f"changed meetings: {second.stats.get('changed_meetings')} "
-          f"({second.stats.get('changed_meeting_ids')})")
-    stage_keys = sorted(k for k in second.stats if k.split("_")[0] in
-                        ("shortfall", "weight", "breaks", "changes", "hint", "lp", "build"))
+    print(
+        f"re-optimisation: {second.status} {second.objective} in {wall:.2f}s "
+        f"(limit {args.time_limit}s)"
+    )
+    print(
+        f"changed meetings: {second.stats.get('changed_meetings')} "
+        f"({second.stats.get('changed_meeting_ids')})"
+    )
+    stage_keys = sorted(
+        k
+        for k in second.stats
+        if k.split("_")[0] in ("shortfall", "weight", "breaks", "changes", "hint", "lp", "build")
+    )
     print("stages: " + ", ".join(f"{k}={second.stats[k]}" for k in stage_keys))
     return 0
 

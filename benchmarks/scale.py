@@ -37,8 +37,9 @@ def child(requests: int, time_limit: float, workers: int, seed: int) -> None:
     t = time.monotonic()
     # As engine.schedule does: the greedy's schedule is the first hint (its time counts).
     hint = {m.id: (m.slot, m.location) for m in greedy(inst).meetings}
-    res = solve(inst, time_limit=time_limit - (time.monotonic() - t), workers=workers,
-                seed=seed, hint=hint)
+    res = solve(
+        inst, time_limit=time_limit - (time.monotonic() - t), workers=workers, seed=seed, hint=hint
+    )
     wall = time.monotonic() - t
     report = validate(inst, res)
     # Tighter, lexicographic bound (computed after the timed solve): LP weight among
@@ -47,30 +48,46 @@ def child(requests: int, time_limit: float, workers: int, seed: int) -> None:
     if res.objective is not None:
         from app.scheduling.bounds import lp_weight_bound_given_shortfall
         from app.scheduling.model import SchedulingModel
+
         sm = SchedulingModel(inst)
         sm._prepare()
-        lex_lp = lp_weight_bound_given_shortfall(inst, sm.domain, sm.blocked_locations,
-                                                 res.objective.shortfall)
+        lex_lp = lp_weight_bound_given_shortfall(
+            inst, sm.domain, sm.blocked_locations, res.objective.shortfall
+        )
     if not report.ok:
         print("violations:", [str(v) for v in report.violations][:10], file=sys.stderr)
     obj = res.objective
     lp = res.stats.get("lp_weight_bound")
     out = {
-        "requests": len(inst.meetings), "participants": len(inst.participants),
-        "slots": len(inst.slots), "status": str(res.status),
-        "valid": report.ok, "scheduled": len(res.meetings),
+        "requests": len(inst.meetings),
+        "participants": len(inst.participants),
+        "slots": len(inst.slots),
+        "status": str(res.status),
+        "valid": report.ok,
+        "scheduled": len(res.meetings),
         "lp_meetings_bound": res.stats.get("lp_meetings_bound"),
-        "shortfall": obj.shortfall if obj else None, "weight": obj.weight if obj else None,
-        "breaks": obj.breaks if obj else None, "lp_weight_bound": lp,
-        "weight_bound": res.bound.weight, "breaks_bound": res.bound.breaks,
-        "gap_to_lp_pct": (round(100.0 * (lp - obj.weight) / lp, 3)
-                          if obj and isinstance(lp, int) and lp > 0 else None),
+        "shortfall": obj.shortfall if obj else None,
+        "weight": obj.weight if obj else None,
+        "breaks": obj.breaks if obj else None,
+        "lp_weight_bound": lp,
+        "weight_bound": res.bound.weight,
+        "breaks_bound": res.bound.breaks,
+        "gap_to_lp_pct": (
+            round(100.0 * (lp - obj.weight) / lp, 3)
+            if obj and isinstance(lp, int) and lp > 0
+            else None
+        ),
         "lp_weight_bound_given_shortfall": lex_lp,
-        "gap_to_lex_lp_pct": (round(100.0 * (lex_lp - obj.weight) / lex_lp, 3)
-                              if obj and lex_lp else None),
-        "wall_s": round(wall, 2), "build_s": res.stats.get("build_s"),
-        "stages": {k: v for k, v in res.stats.items() if k.split("_")[0]
-                   in ("shortfall", "weight", "breaks")},
+        "gap_to_lex_lp_pct": (
+            round(100.0 * (lex_lp - obj.weight) / lex_lp, 3) if obj and lex_lp else None
+        ),
+        "wall_s": round(wall, 2),
+        "build_s": res.stats.get("build_s"),
+        "stages": {
+            k: v
+            for k, v in res.stats.items()
+            if k.split("_")[0] in ("shortfall", "weight", "breaks")
+        },
         "stats": res.stats,
     }
     print(json.dumps(out))
@@ -89,12 +106,24 @@ def main() -> int:
         child(args.child, args.time_limit, args.workers, args.seed)
         return 0
     rows = []
-    print(f"{'requests':>8} {'people':>6} {'status':9} {'weight':>7} {'LP':>7} {'gap%':>6} "
-          f"{'LPsf':>7} {'gap%':>6} "
-          f"{'held':>5} {'sf':>3} {'breaks':>6} {'wall_s':>7} {'peak_MB':>7} valid")
+    print(
+        f"{'requests':>8} {'people':>6} {'status':9} {'weight':>7} {'LP':>7} {'gap%':>6} "
+        f"{'LPsf':>7} {'gap%':>6} "
+        f"{'held':>5} {'sf':>3} {'breaks':>6} {'wall_s':>7} {'peak_MB':>7} valid"
+    )
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--child", str(size), "--time-limit",
-               str(args.time_limit), "--workers", str(args.workers), "--seed", str(args.seed)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(size),
+            "--time-limit",
+            str(args.time_limit),
+            "--workers",
+            str(args.workers),
+            "--seed",
+            str(args.seed),
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         stdout = proc.stdout.read() if proc.stdout else ""
         _, status, usage = os.wait4(proc.pid, 0)
@@ -105,11 +134,14 @@ def main() -> int:
         row = json.loads(stdout.strip().splitlines()[-1])
         row["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
         rows.append(row)
-        print(f"{row['requests']:>8} {row['participants']:>6} {row['status']:9} "
-              f"{row['weight']!s:>7} {row['lp_weight_bound']!s:>7} {row['gap_to_lp_pct']!s:>6} "
-              f"{row['lp_weight_bound_given_shortfall']!s:>7} {row['gap_to_lex_lp_pct']!s:>6} "
-              f"{row['scheduled']:>5} {row['shortfall']!s:>3} {row['breaks']!s:>6} "
-              f"{row['wall_s']:>7} {row['peak_rss_mb']:>7} {row['valid']}", flush=True)
+        print(
+            f"{row['requests']:>8} {row['participants']:>6} {row['status']:9} "
+            f"{row['weight']!s:>7} {row['lp_weight_bound']!s:>7} {row['gap_to_lp_pct']!s:>6} "
+            f"{row['lp_weight_bound_given_shortfall']!s:>7} {row['gap_to_lex_lp_pct']!s:>6} "
+            f"{row['scheduled']:>5} {row['shortfall']!s:>3} {row['breaks']!s:>6} "
+            f"{row['wall_s']:>7} {row['peak_rss_mb']:>7} {row['valid']}",
+            flush=True,
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0

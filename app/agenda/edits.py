@@ -34,23 +34,31 @@ def problem_sentence(problem: Problem, tz: str | None = None) -> str:
         p = replace(p, time=format_time_local(slot.starts_at, tz))
     if p.rule == "participant_conflict":
         if p.other:
-            return _("%(who)s participe déjà à l'atelier « %(other)s » à %(time)s.",
-                     who=p.who, other=p.other, time=p.time)
+            return _(
+                "%(who)s participe déjà à l'atelier « %(other)s » à %(time)s.",
+                who=p.who,
+                other=p.other,
+                time=p.time,
+            )
         return _("%(who)s a déjà un rendez-vous à %(time)s.", who=p.who, time=p.time)
     sentences = {
-        "location_conflict": _("La table %(table)s est déjà occupée à %(time)s.",
-                               table=p.table, time=p.time),
+        "location_conflict": _(
+            "La table %(table)s est déjà occupée à %(time)s.", table=p.table, time=p.time
+        ),
         "unavailable": _("%(who)s n'est pas disponible à %(time)s.", who=p.who, time=p.time),
         "max_meetings": _("%(who)s dépasserait son nombre maximal de rendez-vous.", who=p.who),
-        "pinned_location": _("%(who)s reçoit uniquement à sa table, %(table)s.",
-                             who=p.who, table=p.table),
-        "session": _("Ce rendez-vous est réservé à une autre demi-journée que celle de "
-                     "%(time)s.", time=p.time),
+        "pinned_location": _(
+            "%(who)s reçoit uniquement à sa table, %(table)s.", who=p.who, table=p.table
+        ),
+        "session": _(
+            "Ce rendez-vous est réservé à une autre demi-journée que celle de %(time)s.",
+            time=p.time,
+        ),
         "fixed_slot": _("Ce rendez-vous est fixé à un autre créneau que %(time)s.", time=p.time),
-        "fixed_location": _("Ce rendez-vous est fixé à une autre table que %(table)s.",
-                            table=p.table),
-        "required_unscheduled": _("Ce rendez-vous est obligatoire : il doit rester au "
-                                  "planning."),
+        "fixed_location": _(
+            "Ce rendez-vous est fixé à une autre table que %(table)s.", table=p.table
+        ),
+        "required_unscheduled": _("Ce rendez-vous est obligatoire : il doit rester au planning."),
         "precedence": _("L'ordre imposé entre ces rendez-vous ne serait plus respecté."),
     }
     return str(sentences.get(p.rule, _("Règle non respectée : %(message)s", message=p.message)))
@@ -172,9 +180,12 @@ def _refused(
 ) -> ResponseReturnValue:
     db.session.rollback()
     if isinstance(error, agenda_edits.EditRefused):
-        flash(_("Modification refusée :") + " " + " ".join(
-            problem_sentence(p, version.event.timezone) for p in error.problems
-        ), "danger")
+        flash(
+            _("Modification refusée :")
+            + " "
+            + " ".join(problem_sentence(p, version.event.timezone) for p in error.problems),
+            "danger",
+        )
     else:
         flash(_edit_error(error), "danger")
     return redirect(url_for("agenda.edit_meeting", version_id=version.id, meeting_id=meeting.id))
@@ -201,7 +212,10 @@ def move_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
     edit = agenda_edits.add if placing else agenda_edits.move
     try:
         outcome = edit(
-            version.id, meeting.id, int(form.slot.data), int(form.table.data),
+            version.id,
+            meeting.id,
+            int(form.slot.data),
+            int(form.table.data),
             actor_id=current_user.id,
         )
     except agenda.AgendaError as error:

@@ -265,14 +265,17 @@ def parse_cpv_rows(rows: Iterable[tuple[int, Sequence[str]]], source: str) -> Cp
     codes: list[CpvCode] = []
     first_line: dict[str, int] = {}
     for line, cells in iterator:
-        values = {c: (str(cells[i]).strip() if i < len(cells) and cells[i] is not None else "")
-                  for c, i in index.items()}
+        values = {
+            c: (str(cells[i]).strip() if i < len(cells) and cells[i] is not None else "")
+            for c, i in index.items()
+        }
         if not any(str(c or "").strip() for c in cells):
             continue  # blank line: spreadsheets often end with some
         match = CODE_RE.match(values["CODE"])
         if not match:
-            errors.append(LineError(source, line, "CODE", "cpv_not_a_code",
-                                    (("value", values["CODE"]),)))
+            errors.append(
+                LineError(source, line, "CODE", "cpv_not_a_code", (("value", values["CODE"]),))
+            )
         for column in ("FR", "EN"):
             if not values[column]:
                 errors.append(LineError(source, line, column, "cpv_empty_label"))
@@ -280,8 +283,15 @@ def parse_cpv_rows(rows: Iterable[tuple[int, Sequence[str]]], source: str) -> Cp
             continue
         code = match.group(1)
         if code in first_line:
-            errors.append(LineError(source, line, "CODE", "cpv_duplicate",
-                                    (("value", code), ("first_line", str(first_line[code])))))
+            errors.append(
+                LineError(
+                    source,
+                    line,
+                    "CODE",
+                    "cpv_duplicate",
+                    (("value", code), ("first_line", str(first_line[code]))),
+                )
+            )
             continue
         first_line[code] = line
         codes.append(CpvCode(code, match.group(2), values["FR"], values["EN"]))

@@ -36,8 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # tabular imports
     "required": ("valeur obligatoire manquante", "required value missing"),
-    "missing_column": ("colonne obligatoire absente de l'en-tête",
-                       "required column missing from the header"),
+    "missing_column": (
+        "colonne obligatoire absente de l'en-tête",
+        "required column missing from the header",
+    ),
     "duplicate": ("doublon de la ligne {first_line}", "duplicate of line {first_line}"),
     "siret_invalid": ("numéro SIRET invalide", "invalid SIRET number"),
     "email_invalid": ("adresse électronique invalide", "invalid e-mail address"),
@@ -52,8 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "le chiffre de contrôle de « {value} » ne correspond pas à la nomenclature ({expected})",
         "the check digit of '{value}' does not match the reference ({expected})",
     ),
-    "too_long": ("texte trop long ({length} caractères, {max} au plus)",
-                 "text too long ({length} characters, at most {max})"),
+    "too_long": (
+        "texte trop long ({length} caractères, {max} au plus)",
+        "text too long ({length} characters, at most {max})",
+    ),
     # score parts
     "cpv_match": (
         "Le code CPV {code} correspond au besoin « {need} » au niveau {level_fr}\u202f: {points}",
@@ -108,7 +112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # selection decisions
     "selected": (
-        "sélectionnée\u202f: score {score}, rang {rank}", "selected: score {score}, rank {rank}",
+        "sélectionnée\u202f: score {score}, rang {rank}",
+        "selected: score {score}, rank {rank}",
     ),
     "selected_for_quota": (
         "sélectionnée pour respecter le quota « {quota} »\u202f: score {score}, rang {rank}",

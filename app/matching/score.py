@@ -152,23 +152,33 @@ class ScoringConfig:
 
     def wish_points(self, wish: Wish) -> Decimal:
         """Points of a wish level."""
-        return {Wish.MUST: self.wish_must, Wish.WANT: self.wish_want,
-                Wish.MAYBE: self.wish_maybe}[wish]
+        return {Wish.MUST: self.wish_must, Wish.WANT: self.wish_want, Wish.MAYBE: self.wish_maybe}[
+            wish
+        ]
 
     def answer_points(self, answer: Answer) -> Decimal:
         """Points of an answer."""
-        return {Answer.YES: self.answer_yes, Answer.MAYBE: self.answer_maybe,
-                Answer.NO: self.answer_no}[answer]
+        return {
+            Answer.YES: self.answer_yes,
+            Answer.MAYBE: self.answer_maybe,
+            Answer.NO: self.answer_no,
+        }[answer]
 
 
 DEFAULT_CONFIG = ScoringConfig()
 
 # Parameters holding numbers, formatted per language at render time.
 _NUMERIC_PARAMS = ("similarity", "score")
-_WISH_NAMES = {Wish.MUST: ("indispensable", "must"), Wish.WANT: ("souhaité", "want"),
-               Wish.MAYBE: ("éventuel", "maybe")}
-_ANSWER_NAMES = {Answer.YES: ("oui", "yes"), Answer.MAYBE: ("peut-être", "maybe"),
-                 Answer.NO: ("non", "no")}
+_WISH_NAMES = {
+    Wish.MUST: ("indispensable", "must"),
+    Wish.WANT: ("souhaité", "want"),
+    Wish.MAYBE: ("éventuel", "maybe"),
+}
+_ANSWER_NAMES = {
+    Answer.YES: ("oui", "yes"),
+    Answer.MAYBE: ("peut-être", "maybe"),
+    Answer.NO: ("non", "no"),
+}
 _SIZE_NAMES = {Size.MICRO: ("micro-entreprise", "micro-enterprise"), Size.PME: ("PME", "SME")}
 
 
@@ -229,8 +239,11 @@ def company_flags(company: Company, priorities: Priorities | None = None) -> fro
         flags.add("siae")
     if company.size in (Size.MICRO, Size.PME):
         flags.add("small")
-    if (priorities is not None and company.departement is not None
-            and company.departement in priorities.local_departements):
+    if (
+        priorities is not None
+        and company.departement is not None
+        and company.departement in priorities.local_departements
+    ):
         flags.add("local")
     if company.first_time:
         flags.add("first_time")
@@ -242,15 +255,23 @@ def priority_parts(company: Company, priorities: Priorities) -> list[ScorePart]:
     parts: list[ScorePart] = []
     flags = company_flags(company, priorities)
     if "ess" in flags:
-        parts.append(ScorePart("priority_siae" if company.siae and not company.ess
-                               else "priority_ess", priorities.ess))
+        parts.append(
+            ScorePart(
+                "priority_siae" if company.siae and not company.ess else "priority_ess",
+                priorities.ess,
+            )
+        )
     if "small" in flags and company.size is not None:
         fr, en = _SIZE_NAMES[company.size]
-        parts.append(ScorePart("priority_small", priorities.small,
-                               (("size_fr", fr), ("size_en", en))))
+        parts.append(
+            ScorePart("priority_small", priorities.small, (("size_fr", fr), ("size_en", en)))
+        )
     if "local" in flags:
-        parts.append(ScorePart("priority_local", priorities.local,
-                               (("departement", company.departement or ""),)))
+        parts.append(
+            ScorePart(
+                "priority_local", priorities.local, (("departement", company.departement or ""),)
+            )
+        )
     if "first_time" in flags:
         parts.append(ScorePart("priority_first_time", priorities.first_time))
     return parts
@@ -301,11 +322,9 @@ class Scorer:
             self.needs_of[need.buyer_id].append(need)
         self.interests: dict[tuple[int, int], list[Interest]] = {}
         for interest in interests:
-            self.interests.setdefault((interest.company_id, interest.buyer_id), []).append(
-                interest)
+            self.interests.setdefault((interest.company_id, interest.buyer_id), []).append(interest)
         documents = {f"c{c.id}": c.offer for c in self.companies.values()}
-        documents.update({f"n{n.id}": f"{n.title}\n{n.description}"
-                          for n in self.needs.values()})
+        documents.update({f"n{n.id}": f"{n.title}\n{n.description}" for n in self.needs.values()})
         self.text = TextIndex(documents)
 
     # -- relevance: what the company offers vs what the need asks -------------------------
@@ -320,9 +339,18 @@ class Scorer:
             return None
         depth, ours, theirs, need = best
         fr, en = LEVEL_NAMES[level_name(depth)]
-        return ScorePart("cpv_match", self.config.cpv.for_level(depth), (
-            ("code", ours), ("need_code", theirs), ("need", need.title),
-            ("level", level_name(depth)), ("level_fr", fr), ("level_en", en)))
+        return ScorePart(
+            "cpv_match",
+            self.config.cpv.for_level(depth),
+            (
+                ("code", ours),
+                ("need_code", theirs),
+                ("need", need.title),
+                ("level", level_name(depth)),
+                ("level_fr", fr),
+                ("level_en", en),
+            ),
+        )
 
     def _text_part(self, company: Company, needs: Sequence[Need]) -> ScorePart | None:
         best: tuple[Decimal, Need] | None = None
@@ -333,26 +361,43 @@ class Scorer:
         if best is None:
             return None
         similarity, need = best
-        return ScorePart("text_similarity", _cents(self.config.text * similarity),
-                         (("need", need.title), ("similarity", str(similarity))))
+        return ScorePart(
+            "text_similarity",
+            _cents(self.config.text * similarity),
+            (("need", need.title), ("similarity", str(similarity))),
+        )
 
-    def _interest_parts(self, company: Company, buyer: Buyer, target: str,
-                        interests: Sequence[Interest]) -> list[ScorePart]:
+    def _interest_parts(
+        self, company: Company, buyer: Buyer, target: str, interests: Sequence[Interest]
+    ) -> list[ScorePart]:
         parts: list[ScorePart] = []
         wish = _strongest_wish(interests)
         answer = _best_answer(interests)
         if wish is not None:
             fr, en = _WISH_NAMES[wish]
-            parts.append(ScorePart("wish", self.config.wish_points(wish), (
-                ("target", target), ("wish", wish.value), ("wish_fr", fr), ("wish_en", en))))
+            parts.append(
+                ScorePart(
+                    "wish",
+                    self.config.wish_points(wish),
+                    (("target", target), ("wish", wish.value), ("wish_fr", fr), ("wish_en", en)),
+                )
+            )
         if answer is Answer.YES and wish is None:
-            parts.append(ScorePart("invitation", self.config.invitation,
-                                   (("buyer", buyer.name),)))
+            parts.append(ScorePart("invitation", self.config.invitation, (("buyer", buyer.name),)))
         elif answer is not None:
             fr, en = _ANSWER_NAMES[answer]
-            parts.append(ScorePart("answer", self.config.answer_points(answer), (
-                ("buyer", buyer.name), ("answer", answer.value), ("answer_fr", fr),
-                ("answer_en", en))))
+            parts.append(
+                ScorePart(
+                    "answer",
+                    self.config.answer_points(answer),
+                    (
+                        ("buyer", buyer.name),
+                        ("answer", answer.value),
+                        ("answer_fr", fr),
+                        ("answer_en", en),
+                    ),
+                )
+            )
         if wish is not None and answer is Answer.YES:
             parts.append(ScorePart("mutual", self.config.mutual, (("buyer", buyer.name),)))
         return parts
@@ -371,8 +416,11 @@ class Scorer:
         if need is None:
             raise ScoringError(f"unknown need {need_id}")
         buyer = self.buyers[need.buyer_id]
-        parts = [p for p in (self._cpv_part(company, [need]), self._text_part(company, [need]))
-                 if p is not None]
+        parts = [
+            p
+            for p in (self._cpv_part(company, [need]), self._text_part(company, [need]))
+            if p is not None
+        ]
         if not relevance_only:
             pair = self.interests.get((company.id, buyer.id), [])
             own = [i for i in pair if i.need_id == need.id]
@@ -382,8 +430,7 @@ class Scorer:
             parts += priority_parts(company, self.config.priorities)
         return Score.of(parts)
 
-    def buyer_score(self, company_id: int, buyer_id: int, *,
-                    relevance_only: bool = False) -> Score:
+    def buyer_score(self, company_id: int, buyer_id: int, *, relevance_only: bool = False) -> Score:
         """Score of a company–buyer pair: best CPV and text match over the buyer's needs,
         the strongest wish and best answer over all interests of the pair."""
         company = self._company(company_id)
@@ -391,8 +438,11 @@ class Scorer:
         if buyer is None:
             raise ScoringError(f"unknown buyer {buyer_id}")
         needs = self.needs_of[buyer.id]
-        parts = [p for p in (self._cpv_part(company, needs), self._text_part(company, needs))
-                 if p is not None]
+        parts = [
+            p
+            for p in (self._cpv_part(company, needs), self._text_part(company, needs))
+            if p is not None
+        ]
         if not relevance_only:
             interests = self.interests.get((company.id, buyer.id), [])
             parts += self._interest_parts(company, buyer, buyer.name, interests)
@@ -413,10 +463,14 @@ class Scorer:
                 raise ScoringError(f"unknown buyer {buyer_id}")
             buyer = self.buyers[buyer_id]
             needs = self.needs_of[buyer_id]
-            parts += [p for p in (self._cpv_part(company, needs),
-                                  self._text_part(company, needs)) if p is not None]
-            parts += self._interest_parts(company, buyer, buyer.name,
-                                          self.interests.get((company.id, buyer_id), []))
+            parts += [
+                p
+                for p in (self._cpv_part(company, needs), self._text_part(company, needs))
+                if p is not None
+            ]
+            parts += self._interest_parts(
+                company, buyer, buyer.name, self.interests.get((company.id, buyer_id), [])
+            )
         parts += priority_parts(company, self.config.priorities)
         return Score.of(parts)
 
@@ -435,23 +489,46 @@ def _top(scored: list[Suggestion], k: int) -> list[Suggestion]:
     return kept[:k]
 
 
-def suggest_buyers(company: Company, buyers: Sequence[Buyer], needs: Sequence[Need], k: int,
-                   *, config: ScoringConfig = DEFAULT_CONFIG,
-                   exclude: frozenset[int] = frozenset()) -> list[Suggestion]:
-    """"Buyers you may want to meet": the k most relevant buyers (CPV + text only; wishes,
+def suggest_buyers(
+    company: Company,
+    buyers: Sequence[Buyer],
+    needs: Sequence[Need],
+    k: int,
+    *,
+    config: ScoringConfig = DEFAULT_CONFIG,
+    exclude: frozenset[int] = frozenset(),
+) -> list[Suggestion]:
+    """ "Buyers you may want to meet": the k most relevant buyers (CPV + text only; wishes,
     answers and priorities do not say what a company offers). Ties by id; zero scores out."""
     scorer = Scorer([company], buyers, needs, config=config)
-    return _top([Suggestion(b.id, scorer.buyer_score(company.id, b.id, relevance_only=True))
-                 for b in buyers if b.id not in exclude], k)
+    return _top(
+        [
+            Suggestion(b.id, scorer.buyer_score(company.id, b.id, relevance_only=True))
+            for b in buyers
+            if b.id not in exclude
+        ],
+        k,
+    )
 
 
-def suggest_companies(buyer: Buyer, companies: Sequence[Company], needs: Sequence[Need],
-                      k: int, *, config: ScoringConfig = DEFAULT_CONFIG,
-                      exclude: frozenset[int] = frozenset()) -> list[Suggestion]:
+def suggest_companies(
+    buyer: Buyer,
+    companies: Sequence[Company],
+    needs: Sequence[Need],
+    k: int,
+    *,
+    config: ScoringConfig = DEFAULT_CONFIG,
+    exclude: frozenset[int] = frozenset(),
+) -> list[Suggestion]:
     """Companies a buyer may want to invite: the k most relevant to the buyer's needs
     (those of `needs` with this buyer id), by CPV + text only. Ties by id; zero scores out."""
     own = [n for n in needs if n.buyer_id == buyer.id]
     scorer = Scorer(companies, [buyer], own, config=config)
-    return _top([Suggestion(c.id, scorer.buyer_score(c.id, buyer.id, relevance_only=True))
-                 for c in companies if c.id not in exclude], k)
-
+    return _top(
+        [
+            Suggestion(c.id, scorer.buyer_score(c.id, buyer.id, relevance_only=True))
+            for c in companies
+            if c.id not in exclude
+        ],
+        k,
+    )

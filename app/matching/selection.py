@@ -154,10 +154,18 @@ class QuotaShortfall:
 
     def message(self, lang: Lang = "fr") -> str:
         """E.g. « quota « ESS » impossible à atteindre : 30 % des 10 … (il en manque 2) »."""
-        return render("quota_shortfall", {
-            "quota": self.name, "share": format_share(self.min_share, lang),
-            "selected": str(self.selectable), "needed": str(self.needed),
-            "eligible": str(self.eligible), "shortfall": str(self.shortfall)}, lang)
+        return render(
+            "quota_shortfall",
+            {
+                "quota": self.name,
+                "share": format_share(self.min_share, lang),
+                "selected": str(self.selectable),
+                "needed": str(self.needed),
+                "eligible": str(self.eligible),
+                "shortfall": str(self.shortfall),
+            },
+            lang,
+        )
 
 
 @dataclass(frozen=True)
@@ -237,8 +245,11 @@ def meeting_requests(application: Application, weights: RequestWeights) -> list[
         else:
             continue  # nobody asked for this meeting
         need_ids = tuple(sorted({i.need_id for i in interests if i.need_id is not None}))
-        requests.append(MeetingRequest(application.id, application.company_id, buyer_id,
-                                       need_ids, wish, mutual, weight))
+        requests.append(
+            MeetingRequest(
+                application.id, application.company_id, buyer_id, need_ids, wish, mutual, weight
+            )
+        )
     return requests
 
 
@@ -250,9 +261,14 @@ def _in_quota(application: Application, quota: Quota) -> bool:
     return bool(application.flags & quota.flags)
 
 
-def _solve(apps: Sequence[Application], meetings: dict[int, int], asks: dict[int, set[int]],
-           order: dict[int, int], config: SelectionConfig,
-           quotas: Iterable[Quota]) -> tuple[set[int], bool]:
+def _solve(
+    apps: Sequence[Application],
+    meetings: dict[int, int],
+    asks: dict[int, set[int]],
+    order: dict[int, int],
+    config: SelectionConfig,
+    quotas: Iterable[Quota],
+) -> tuple[set[int], bool]:
     """Selected application ids and whether optimality was proved."""
     model = cp_model.CpModel()
     x = {a.id: model.new_bool_var(f"x_{a.id}") for a in apps}
@@ -281,7 +297,9 @@ def _solve(apps: Sequence[Application], meetings: dict[int, int], asks: dict[int
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise SelectionInfeasible(
             "no selection satisfies capacity, quotas and the organiser's forced choices"
-            if status == cp_model.INFEASIBLE else "no selection found within the time limit")
+            if status == cp_model.INFEASIBLE
+            else "no selection found within the time limit"
+        )
     return {a.id for a in apps if solver.boolean_value(x[a.id])}, status == cp_model.OPTIMAL
 
 
@@ -300,9 +318,12 @@ def run_selection(applications: Sequence[Application], config: SelectionConfig) 
     requests = {a.id: meeting_requests(a, config.weights) for a in applications}
     meetings = {a.id: min(len(requests[a.id]), config.capacity.slots) for a in applications}
     asks = {a.id: {r.buyer_id for r in requests[a.id]} for a in applications}
-    candidates = [a for a in ranked
-                  if a.id not in config.forced_declined
-                  and (meetings[a.id] > 0 or a.id in config.forced_selected)]
+    candidates = [
+        a
+        for a in ranked
+        if a.id not in config.forced_declined
+        and (meetings[a.id] > 0 or a.id in config.forced_selected)
+    ]
     order = {a.id: i for i, a in enumerate(candidates)}
 
     free, _ = _solve(candidates, meetings, asks, order, config, ())
@@ -318,10 +339,14 @@ def run_selection(applications: Sequence[Application], config: SelectionConfig) 
     decisions = [_decide(a, rank[a.id], chosen, free, meetings, config) for a in ranked]
     selected_requests = tuple(r for a in ranked if a.id in chosen for r in requests[a.id])
     outcomes = tuple(
-        QuotaOutcome(q.name, q.min_share,
-                     sum(1 for a in candidates if a.id in chosen and _in_quota(a, q)),
-                     len(chosen))
-        for q in config.quotas)
+        QuotaOutcome(
+            q.name,
+            q.min_share,
+            sum(1 for a in candidates if a.id in chosen and _in_quota(a, q)),
+            len(chosen),
+        )
+        for q in config.quotas
+    )
     return SelectionResult(
         decisions=tuple(decisions),
         requests=selected_requests,
@@ -336,8 +361,9 @@ def run_selection(applications: Sequence[Application], config: SelectionConfig) 
     )
 
 
-def _shortfalls(candidates: Sequence[Application], free: set[int], chosen: set[int],
-                config: SelectionConfig) -> tuple[QuotaShortfall, ...]:
+def _shortfalls(
+    candidates: Sequence[Application], free: set[int], chosen: set[int], config: SelectionConfig
+) -> tuple[QuotaShortfall, ...]:
     """Quotas whose eligible pool is exhausted while the quota shrank the selection."""
     if len(chosen) >= len(free):
         return ()
@@ -347,13 +373,27 @@ def _shortfalls(candidates: Sequence[Application], free: set[int], chosen: set[i
         if all(i in chosen for i in eligible):
             needed = math.ceil(Fraction(quota.min_share) * len(free))
             if needed > len(eligible):
-                found.append(QuotaShortfall(quota.name, quota.min_share, len(free), needed,
-                                            len(eligible), needed - len(eligible)))
+                found.append(
+                    QuotaShortfall(
+                        quota.name,
+                        quota.min_share,
+                        len(free),
+                        needed,
+                        len(eligible),
+                        needed - len(eligible),
+                    )
+                )
     return tuple(found)
 
 
-def _decide(app: Application, rank: int, chosen: set[int], free: set[int],
-            meetings: dict[int, int], config: SelectionConfig) -> Decision:
+def _decide(
+    app: Application,
+    rank: int,
+    chosen: set[int],
+    free: set[int],
+    meetings: dict[int, int],
+    config: SelectionConfig,
+) -> Decision:
     def decision(status: Status, reason: str, quota: str | None = None) -> Decision:
         params = (("quota", quota),) if quota is not None else ()
         return Decision(app.id, status, rank, app.score.total, reason, params)

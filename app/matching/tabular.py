@@ -91,6 +91,7 @@ class TableReport:
 
 # -- validators ---------------------------------------------------------------------------
 
+
 def validate_siret(value: str) -> str:
     """A valid SIRET (14 digits, Luhn, La Poste exception), returned without spaces."""
     try:
@@ -107,9 +108,16 @@ def validate_email_address(value: str) -> str:
         raise CellError("email_invalid") from None
 
 
-_SIZES = {"micro": Size.MICRO, "micro entreprise": Size.MICRO, "microentreprise": Size.MICRO,
-          "tpe": Size.MICRO, "pme": Size.PME, "eti": Size.ETI, "ge": Size.GE,
-          "grande entreprise": Size.GE}
+_SIZES = {
+    "micro": Size.MICRO,
+    "micro entreprise": Size.MICRO,
+    "microentreprise": Size.MICRO,
+    "tpe": Size.MICRO,
+    "pme": Size.PME,
+    "eti": Size.ETI,
+    "ge": Size.GE,
+    "grande entreprise": Size.GE,
+}
 
 
 def validate_size(value: str) -> Size:
@@ -121,8 +129,7 @@ def validate_size(value: str) -> Size:
 
 
 DEPARTEMENTS = frozenset(
-    [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
-    + [str(n) for n in range(971, 977)]
+    [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
 )
 
 
@@ -193,8 +200,12 @@ def company_columns(reference: CpvReference) -> tuple[Column, ...]:
     return (
         Column("Nom", validator=max_length(200), aliases=("Raison sociale", "Name")),
         Column("SIRET", validator=validate_siret, unique=True),
-        Column("E-mail", validator=validate_email_address, unique=True,
-               aliases=("Email", "Courriel", "Adresse électronique")),
+        Column(
+            "E-mail",
+            validator=validate_email_address,
+            unique=True,
+            aliases=("Email", "Courriel", "Adresse électronique"),
+        ),
         Column("Taille", required=False, validator=validate_size, aliases=("Size",)),
         Column("ESS", required=False, validator=validate_boolean),
         Column("SIAE", required=False, validator=validate_boolean),
@@ -209,20 +220,26 @@ def buyer_columns() -> tuple[Column, ...]:
     return (
         Column("Nom", validator=max_length(200), aliases=("Name",)),
         Column("SIRET", required=False, validator=validate_siret, unique=True),
-        Column("E-mail", validator=validate_email_address, unique=True,
-               aliases=("Email", "Courriel", "Adresse électronique")),
+        Column(
+            "E-mail",
+            validator=validate_email_address,
+            unique=True,
+            aliases=("Email", "Courriel", "Adresse électronique"),
+        ),
         Column("Département", required=False, validator=validate_departement),
     )
 
 
 # -- reading ------------------------------------------------------------------------------
 
+
 def _key(name: str) -> str:
     return re.sub(r"[\s_-]+", "", fold(name))
 
 
-def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[Column],
-               source: str) -> tuple[tuple[ParsedRow, ...], tuple[LineError, ...]]:
+def parse_rows(
+    rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[Column], source: str
+) -> tuple[tuple[ParsedRow, ...], tuple[LineError, ...]]:
     """Validate (line, cells) rows, the first being the header; all rows or all errors."""
     iterator = iter(rows)
     header = next(iterator, None)
@@ -233,8 +250,10 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[Colu
     index: dict[str, int] = {}
     errors: list[LineError] = []
     for column in columns:
-        found = next((positions[_key(n)] for n in (column.name, *column.aliases)
-                      if _key(n) in positions), None)
+        found = next(
+            (positions[_key(n)] for n in (column.name, *column.aliases) if _key(n) in positions),
+            None,
+        )
         if found is not None:
             index[column.name] = found
         elif column.required:
@@ -264,8 +283,15 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[str]]], columns: Sequence[Colu
             if column.unique:
                 key = (column.name, str(value).casefold())
                 if key in seen:
-                    errors.append(LineError(source, line, column.name, "duplicate",
-                                            (("first_line", str(seen[key])),)))
+                    errors.append(
+                        LineError(
+                            source,
+                            line,
+                            column.name,
+                            "duplicate",
+                            (("first_line", str(seen[key])),),
+                        )
+                    )
                 else:
                     seen[key] = line
         parsed.append(ParsedRow(line, values))
@@ -298,8 +324,9 @@ def read_csv(data: bytes, columns: Sequence[Column], source: str = "import.csv")
             error = LineError(source, 1, first_column, "file_encoding")
             return TableReport(source, (), (error,))
     if not text.strip():
-        return TableReport(source, (), (LineError(source, 1, first_column, "file_empty"),),
-                           encoding)
+        return TableReport(
+            source, (), (LineError(source, 1, first_column, "file_empty"),), encoding
+        )
     delimiter = _sniff_delimiter(text.splitlines()[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -307,8 +334,9 @@ def read_csv(data: bytes, columns: Sequence[Column], source: str = "import.csv")
         # spreadsheet row, and that row number is what the user looks for.
         rows = list(enumerate(reader, start=1))
     except csv.Error as exc:
-        error = LineError(source, reader.line_num, first_column, "file_unreadable",
-                          (("detail", str(exc)),))
+        error = LineError(
+            source, reader.line_num, first_column, "file_unreadable", (("detail", str(exc)),)
+        )
         return TableReport(source, (), (error,), encoding, delimiter)
     parsed, errors = parse_rows(rows, columns, source)
     return TableReport(source, parsed, errors, encoding, delimiter, count_data_lines(rows))
@@ -335,8 +363,10 @@ def read_xlsx(data: bytes, columns: Sequence[Column], source: str = "import.xlsx
         error = LineError(source, 1, first_column, "file_unreadable", (("detail", str(exc)),))
         return TableReport(source, (), (error,))
     try:
-        rows = [(n, [_cell_text(v) for v in row]) for n, row in
-                enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)]
+        rows = [
+            (n, [_cell_text(v) for v in row])
+            for n, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
     if not rows:

@@ -62,8 +62,7 @@ class TextIndex:
                 start, end = matrix.indptr[row], matrix.indptr[row + 1]
                 vectors[key] = {
                     int(c): float(v)
-                    for c, v in zip(matrix.indices[start:end], matrix.data[start:end],
-                                    strict=True)
+                    for c, v in zip(matrix.indices[start:end], matrix.data[start:end], strict=True)
                 }
         object.__setattr__(self, "_vectors", vectors)
 

@@ -39,9 +39,12 @@ class LpBounds:
     weight_at_zero_shortfall: int | None = None
 
 
-def lp_upper_bounds(instance: Instance, domain: Mapping[str, list[int]],
-                    blocked_locations: Mapping[int, set[str]],
-                    guide_out: dict[str, dict[int, float]] | None = None) -> LpBounds:
+def lp_upper_bounds(
+    instance: Instance,
+    domain: Mapping[str, list[int]],
+    blocked_locations: Mapping[int, set[str]],
+    guide_out: dict[str, dict[int, float]] | None = None,
+) -> LpBounds:
     """Upper bounds on the weight and on the meetings held, by LP relaxation.
 
     `domain` maps each meeting to the indices of its feasible slots and
@@ -56,13 +59,19 @@ def lp_upper_bounds(instance: Instance, domain: Mapping[str, list[int]],
     # When the lexicographic LP's optimum has shortfall 0, its value is the LP weight
     # bound among schedules of shortfall 0 (any such schedule is a feasible point of
     # that LP with no penalty). _solve returns it only in that case.
-    return LpBounds(weight=found[0], meetings=found[1],
-                    weight_at_zero_shortfall=found[2] if len(found) > 2 else None)
+    return LpBounds(
+        weight=found[0],
+        meetings=found[1],
+        weight_at_zero_shortfall=found[2] if len(found) > 2 else None,
+    )
 
 
-def lp_weight_bound_given_shortfall(instance: Instance, domain: Mapping[str, list[int]],
-                                    blocked_locations: Mapping[int, set[str]],
-                                    max_shortfall: int) -> int | None:
+def lp_weight_bound_given_shortfall(
+    instance: Instance,
+    domain: Mapping[str, list[int]],
+    blocked_locations: Mapping[int, set[str]],
+    max_shortfall: int,
+) -> int | None:
     """LP upper bound on the weight among schedules with shortfall <= max_shortfall.
 
     The lexicographic objective maximises weight only among schedules of
@@ -73,8 +82,9 @@ def lp_weight_bound_given_shortfall(instance: Instance, domain: Mapping[str, lis
     return _solve(instance, domain, blocked_locations, ["weight"], max_shortfall)[0]
 
 
-def lp_guide(instance: Instance, domain: Mapping[str, list[int]],
-             blocked_locations: Mapping[int, set[str]]) -> dict[str, dict[int, float]] | None:
+def lp_guide(
+    instance: Instance, domain: Mapping[str, list[int]], blocked_locations: Mapping[int, set[str]]
+) -> dict[str, dict[int, float]] | None:
     """Fractional (meeting, slot) values of the lexicographic LP relaxation, or None.
 
     The LP maximises weight minus a penalty on shortfall far above any single
@@ -84,16 +94,19 @@ def lp_guide(instance: Instance, domain: Mapping[str, list[int]],
     are returned, keyed by meeting id and slot index.
     """
     values: dict[str, dict[int, float]] = {}
-    if _solve(instance, domain, blocked_locations, ["lexicographic"],
-              values_out=values)[0] is None:
+    if _solve(instance, domain, blocked_locations, ["lexicographic"], values_out=values)[0] is None:
         return None
     return values
 
 
-def _solve(instance: Instance, domain: Mapping[str, list[int]],
-           blocked_locations: Mapping[int, set[str]], whats: Sequence[str],
-           max_shortfall: int | None = None,
-           values_out: dict[str, dict[int, float]] | None = None) -> list[int | None]:
+def _solve(
+    instance: Instance,
+    domain: Mapping[str, list[int]],
+    blocked_locations: Mapping[int, set[str]],
+    whats: Sequence[str],
+    max_shortfall: int | None = None,
+    values_out: dict[str, dict[int, float]] | None = None,
+) -> list[int | None]:
     """Build the LP once and maximise each objective of `whats` in turn.
 
     "weight" and "meetings" give bounds (optimum rounded down); the last
@@ -147,8 +160,9 @@ def _solve(instance: Instance, domain: Mapping[str, list[int]],
         for c in w.candidates:
             cand = participants[c.participant]
             if c.participant in w.members or any(
-                    instance.slots[s].id in cand.unavailable or s in member_slots[cand.id]
-                    for s in slots):
+                instance.slots[s].id in cand.unavailable or s in member_slots[cand.id]
+                for s in slots
+            ):
                 continue
             v = solver.NumVar(0.0, 1.0, "")
             ys.append(v)
@@ -178,8 +192,11 @@ def _solve(instance: Instance, domain: Mapping[str, list[int]],
         # first in practice. (A penalty above the total weight, which would make it
         # exact, was measured to leave GLOP's solution 6 % short of the weight
         # optimum at 5,000 requests: the scales are too far apart.)
-        penalty = 100.0 * max([1] + [m.weight for m in instance.meetings]
-                              + [c.weight for w in instance.workshops for c in w.candidates])
+        penalty = 100.0 * max(
+            [1]
+            + [m.weight for m in instance.meetings]
+            + [c.weight for w in instance.workshops for c in w.candidates]
+        )
         for part in instance.participants:
             if part.min_meetings > 0:
                 u = solver.NumVar(0.0, float(part.min_meetings), "")

@@ -22,16 +22,20 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m app.scheduling",
-                                     description="Entremise meeting scheduler")
+    parser = argparse.ArgumentParser(
+        prog="python -m app.scheduling", description="Entremise meeting scheduler"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     solve = sub.add_parser("solve", help="schedule an instance and write the result")
     solve.add_argument("instance", metavar="INSTANCE.json")
     solve.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS")
     solve.add_argument("--workers", type=int, default=2, metavar="N")
     solve.add_argument("--seed", type=int, default=0, metavar="N")
-    solve.add_argument("--previous", metavar="RESULT.json",
-                       help="re-optimise, changing as few meetings of this result as possible")
+    solve.add_argument(
+        "--previous",
+        metavar="RESULT.json",
+        help="re-optimise, changing as few meetings of this result as possible",
+    )
     solve.add_argument("-o", "--output", metavar="RESULT.json", help="default: stdout")
     check = sub.add_parser("check", help="check a result against an instance")
     check.add_argument("instance", metavar="INSTANCE.json")
@@ -45,8 +49,13 @@ def _solve(args: argparse.Namespace) -> int:
     # Imported here so that `check` and file errors never pay for loading OR-Tools.
     from app.scheduling.engine import schedule
 
-    result = schedule(instance, time_limit=args.time_limit, workers=args.workers,
-                      seed=args.seed, previous=previous)
+    result = schedule(
+        instance,
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        previous=previous,
+    )
     text = dump_result(result, args.output)
     if args.output is None:
         sys.stdout.write(text)
@@ -58,18 +67,21 @@ def _check(args: argparse.Namespace) -> int:
     result = load_result(args.result)
     report = validate(instance, result)
     if result.instance and instance.name and result.instance != instance.name:
-        print(f"warning: the result is for instance {result.instance!r}, "
-              f"not {instance.name!r}")
+        print(f"warning: the result is for instance {result.instance!r}, not {instance.name!r}")
     for v in report.violations:
         print(f"violation {v.rule}: {v.message}")
     obj = report.objective
     print(f"objective: shortfall={obj.shortfall} weight={obj.weight} breaks={obj.breaks}")
     if result.objective is not None and result.objective != obj:
         claimed = result.objective
-        print(f"warning: the result claims shortfall={claimed.shortfall} "
-              f"weight={claimed.weight} breaks={claimed.breaks}")
-    print(f"status: {result.status.value}; {len(report.violations)} violation"
-          f"{'s' * (len(report.violations) != 1)}")
+        print(
+            f"warning: the result claims shortfall={claimed.shortfall} "
+            f"weight={claimed.weight} breaks={claimed.breaks}"
+        )
+    print(
+        f"status: {result.status.value}; {len(report.violations)} violation"
+        f"{'s' * (len(report.violations) != 1)}"
+    )
     return 1 if report.violations else 0
 
 

@@ -43,10 +43,13 @@ class SolverBug(RuntimeError):
 def _infeasible(instance: Instance, why: str, t0: float) -> Result:
     """The INFEASIBLE result of the pre-check: no schedule, every meeting unscheduled."""
     return Result(
-        instance=instance.name, status=Status.INFEASIBLE,
+        instance=instance.name,
+        status=Status.INFEASIBLE,
         unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings),
-        reason=why, wall_time_s=round(time.monotonic() - t0, 3),
-        stats={"solver": "pre-check"})
+        reason=why,
+        wall_time_s=round(time.monotonic() - t0, 3),
+        stats={"solver": "pre-check"},
+    )
 
 
 def changes_between(instance: Instance, previous: Result, result: Result) -> list[str]:
@@ -61,8 +64,14 @@ def changes_between(instance: Instance, previous: Result, result: Result) -> lis
     return [m.id for m in instance.meetings if before.get(m.id) != now.get(m.id)]
 
 
-def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0,
-             previous: Result | None = None) -> Result:
+def schedule(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    previous: Result | None = None,
+) -> Result:
     """The best schedule found within about `time_limit` seconds, validated and explained.
 
     With `previous`, the solver keeps the objective levels and then minimises
@@ -90,8 +99,11 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         # Named candidates the model's result is compared with (valid schedules only);
         # on a tie the first listed wins: when re-optimising, the completed previous one.
         pair = [("greedy", baseline), (fair_name, fair)]
-        starts = [(name, r) for name, r in (pair[::-1] if kept is not None else pair)
-                  if r.status is Status.FEASIBLE]
+        starts = [
+            (name, r)
+            for name, r in (pair[::-1] if kept is not None else pair)
+            if r.status is Status.FEASIBLE
+        ]
         best_start: tuple[str, Result] | None = None
         for name, r in starts:
             if best_start is None or better(r, best_start[1]):
@@ -99,8 +111,9 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
         hint_from = baseline if best_start is None else best_start[1]
         hint = {m.id: (m.slot, m.location) for m in hint_from.meetings}
         remaining = max(0.1, time_limit - (time.monotonic() - t0))
-        result = model.solve(instance, time_limit=remaining, workers=workers, seed=seed,
-                             hint=hint, previous=previous)
+        result = model.solve(
+            instance, time_limit=remaining, workers=workers, seed=seed, hint=hint, previous=previous
+        )
         stats = dict(result.stats)
         stats["precheck_s"] = round(t_greedy - t0, 3)
         stats["greedy_s"] = greedy_s
@@ -123,16 +136,17 @@ def schedule(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, 
             name, start = best_start
             got = validate(instance, result) if result.status is Status.FEASIBLE else None
             # A model result that breaks a rule is kept, so that `_finish` raises SolverBug.
-            if got is None or (got.ok and better(start, replace(result,
-                                                                 objective=got.objective))):
+            if got is None or (got.ok and better(start, replace(result, objective=got.objective))):
                 # A short or loaded run can end before the model reaches what a start
                 # already holds (e.g. no shortfall): never return a worse schedule.
-                why = ("model found no schedule in time" if got is None
-                       else "model's schedule was worse in the time given")
+                why = (
+                    "model found no schedule in time"
+                    if got is None
+                    else "model's schedule was worse in the time given"
+                )
                 stats["solver"] = f"{name} ({why})"
                 stats["candidate"] = name
-                result = replace(start, status=Status.FEASIBLE, bound=result.bound,
-                                 reason=None)
+                result = replace(start, status=Status.FEASIBLE, bound=result.bound, reason=None)
         if previous is not None:
             status = None if kept is None else _kept_status(instance, previous, kept, result)
             if kept is not None and status is not None:
@@ -153,19 +167,26 @@ def carry_over(instance: Instance, previous: Result, *, rounds: int = 5) -> Resu
     rule names no droppable meeting (e.g. a required meeting now unplaced).
     """
     meeting_ids = {m.id for m in instance.meetings}
-    members = {w.id: set(w.members) | {c.participant for c in w.candidates}
-               for w in instance.workshops}
+    members = {
+        w.id: set(w.members) | {c.participant for c in w.candidates} for w in instance.workshops
+    }
     meetings = [m for m in previous.meetings if m.id in meeting_ids]
     workshops = tuple(
         replace(w, participants=tuple(p for p in w.participants if p in members[w.id]))
-        for w in previous.workshops if w.id in members)
+        for w in previous.workshops
+        if w.id in members
+    )
     for _ in range(rounds):
         placed = {m.id for m in meetings}
         candidate = Result(
-            instance=instance.name, status=Status.FEASIBLE, meetings=tuple(meetings),
-            unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings
-                              if m.id not in placed),
-            workshops=workshops)
+            instance=instance.name,
+            status=Status.FEASIBLE,
+            meetings=tuple(meetings),
+            unscheduled=tuple(
+                Unscheduled(m.id, "") for m in instance.meetings if m.id not in placed
+            ),
+            workshops=workshops,
+        )
         report = validate(instance, candidate)
         if report.ok:
             return replace(candidate, objective=report.objective)
@@ -176,8 +197,9 @@ def carry_over(instance: Instance, previous: Result, *, rounds: int = 5) -> Resu
     return None
 
 
-def _kept_status(instance: Instance, previous: Result, kept: Result,
-                 result: Result) -> Status | None:
+def _kept_status(
+    instance: Instance, previous: Result, kept: Result, result: Result
+) -> Status | None:
     """The status to give `kept` if it beats `result` (levels, then changes), else None.
 
     A tie on the levels keeps the model's OPTIMAL (the kept schedule reaches the
@@ -193,7 +215,8 @@ def _kept_status(instance: Instance, previous: Result, kept: Result,
         return (objective.shortfall, -objective.weight, objective.breaks, changed)
 
     if key(kept.objective, len(changes_between(instance, previous, kept))) > key(
-            got.objective, len(changes_between(instance, previous, result))):
+        got.objective, len(changes_between(instance, previous, result))
+    ):
         return None
     tie = kept.objective == got.objective and result.status is Status.OPTIMAL
     return Status.OPTIMAL if tie else Status.FEASIBLE
@@ -206,32 +229,43 @@ def _finish(instance: Instance, result: Result, previous: Result | None, t0: flo
     if not report.ok:
         raise SolverBug(f"{result.status.value} result breaks hard rules", report.violations)
     if result.objective is not None and result.objective != report.objective:
-        raise SolverBug(f"result objective {result.objective} differs from the validator's "
-                        f"{report.objective}")
+        raise SolverBug(
+            f"result objective {result.objective} differs from the validator's {report.objective}"
+        )
     stats = dict(result.stats)
     if previous is not None:
         changed = changes_between(instance, previous, result)
         stats["changed_meetings"] = len(changed)
         stats["changed_meeting_ids"] = ",".join(changed)
-    return replace(result, objective=report.objective, stats=stats,
-                   wall_time_s=round(time.monotonic() - t0, 3))
+    return replace(
+        result, objective=report.objective, stats=stats, wall_time_s=round(time.monotonic() - t0, 3)
+    )
 
 
-def reoptimize(instance: Instance, previous: Result, *, time_limit: float = 10.0,
-               workers: int = 2, seed: int = 0) -> Result:
+def reoptimize(
+    instance: Instance,
+    previous: Result,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+) -> Result:
     """Re-solve after a late change, moving as few meetings of `previous` as possible.
 
     Lock the meetings that must not move first (`lock_meetings`); the result's
     `stats["changed_meetings"]` counts the meetings that moved, appeared or
     disappeared, and `stats["changed_meeting_ids"]` names them.
     """
-    return schedule(instance, time_limit=time_limit, workers=workers, seed=seed,
-                    previous=previous)
+    return schedule(instance, time_limit=time_limit, workers=workers, seed=seed, previous=previous)
 
 
-def lock_meetings(instance: Instance, previous: Result,
-                  meeting_ids: Collection[str] | None = None,
-                  *, require: bool = True) -> Instance:
+def lock_meetings(
+    instance: Instance,
+    previous: Result,
+    meeting_ids: Collection[str] | None = None,
+    *,
+    require: bool = True,
+) -> Instance:
     """`instance` with the given meetings (default: all) fixed where `previous` holds them.
 
     Locked meetings get the slot and location they have in `previous`; with
@@ -242,8 +276,14 @@ def lock_meetings(instance: Instance, previous: Result,
     placed = {m.id: m for m in previous.meetings}
     wanted = set(placed) if meeting_ids is None else set(meeting_ids)
     meetings = tuple(
-        replace(m, slot=placed[m.id].slot, location=placed[m.id].location,
-                required=m.required or require)
-        if m.id in wanted and m.id in placed else m
-        for m in instance.meetings)
+        replace(
+            m,
+            slot=placed[m.id].slot,
+            location=placed[m.id].location,
+            required=m.required or require,
+        )
+        if m.id in wanted and m.id in placed
+        else m
+        for m in instance.meetings
+    )
     return replace(instance, meetings=meetings)

@@ -42,11 +42,22 @@ __all__ = ["CODES", "Reason", "diagnose_infeasible", "explain", "fill_reasons"]
 
 ParamValue = str | int | tuple[str, ...]
 
-CODES = ("no_locations", "conflicting_locations", "no_common_free_slot", "session_closed",
-         "precedence",
-         "workshop_conflict", "participant_cap_reached", "lost_to_higher_priority",
-         "lost_to_other_meetings", "tables_full", "break_spread", "not_selected",
-         "instance_infeasible", "no_schedule_found")
+CODES = (
+    "no_locations",
+    "conflicting_locations",
+    "no_common_free_slot",
+    "session_closed",
+    "precedence",
+    "workshop_conflict",
+    "participant_cap_reached",
+    "lost_to_higher_priority",
+    "lost_to_other_meetings",
+    "tables_full",
+    "break_spread",
+    "not_selected",
+    "instance_infeasible",
+    "no_schedule_found",
+)
 
 
 def _names(ids: Sequence[str]) -> str:
@@ -81,35 +92,51 @@ class Reason:
         who = ids("participants") if "participants" in p else ""
         templates: dict[str, Callable[[], str]] = {
             "no_locations": lambda: "the event has no location for one-to-one meetings",
-            "conflicting_locations": lambda: f"{who} are pinned to different locations "
-                                             f"({ids('locations')})",
+            "conflicting_locations": lambda: (
+                f"{who} are pinned to different locations ({ids('locations')})"
+            ),
             "no_common_free_slot": lambda: f"{who} have no common free slot",
             "session_closed": lambda: (
-                f"{who} are not free together in its fixed slot {p['slot']}" if "slot" in p
-                else f"{who} are free together only outside session {p['session']}"),
+                f"{who} are not free together in its fixed slot {p['slot']}"
+                if "slot" in p
+                else f"{who} are free together only outside session {p['session']}"
+            ),
             "precedence": lambda: (
                 f"it must come after {ids('after')}, which is not scheduled"
-                if p.get("unscheduled") == 1 else
-                f"{who} have no common free slot after {ids('after')}"),
-            "workshop_conflict": lambda: f"in every common free slot of {who}, one of them "
-                                         f"attends a workshop ({ids('workshops')})",
-            "participant_cap_reached": lambda: f"{p['participant']} reached its cap of "
-                                               f"{p['cap']} meetings",
-            "lost_to_higher_priority": lambda: f"the common free slots of {who} are used by "
-                                               f"their meetings of higher or equal priority "
-                                               f"({ids('meetings')})",
-            "lost_to_other_meetings": lambda: f"the common free slots of {who} are used by "
-                                              f"their other meetings ({ids('meetings')}), "
-                                              f"which serve the objective better",
+                if p.get("unscheduled") == 1
+                else f"{who} have no common free slot after {ids('after')}"
+            ),
+            "workshop_conflict": lambda: (
+                f"in every common free slot of {who}, one of them "
+                f"attends a workshop ({ids('workshops')})"
+            ),
+            "participant_cap_reached": lambda: (
+                f"{p['participant']} reached its cap of {p['cap']} meetings"
+            ),
+            "lost_to_higher_priority": lambda: (
+                f"the common free slots of {who} are used by "
+                f"their meetings of higher or equal priority "
+                f"({ids('meetings')})"
+            ),
+            "lost_to_other_meetings": lambda: (
+                f"the common free slots of {who} are used by "
+                f"their other meetings ({ids('meetings')}), "
+                f"which serve the objective better"
+            ),
             "tables_full": lambda: (
                 f"location {p['location']} is taken in every slot where {who} are free"
-                if "location" in p else
-                f"all tables are taken in every slot where {who} are free "
-                f"({p['slots']} slot{'s' * (int(str(p['slots'])) > 1)})"),
-            "break_spread": lambda: f"{who} are free together with a free table, but placing "
-                                    f"it would break the fairness rule on breaks",
-            "not_selected": lambda: f"{who} are free together with a free table; the solver "
-                                    f"preferred other meetings or stopped before finishing",
+                if "location" in p
+                else f"all tables are taken in every slot where {who} are free "
+                f"({p['slots']} slot{'s' * (int(str(p['slots'])) > 1)})"
+            ),
+            "break_spread": lambda: (
+                f"{who} are free together with a free table, but placing "
+                f"it would break the fairness rule on breaks"
+            ),
+            "not_selected": lambda: (
+                f"{who} are free together with a free table; the solver "
+                f"preferred other meetings or stopped before finishing"
+            ),
             "instance_infeasible": lambda: f"no schedule meets the hard rules: {p['why']}",
             "no_schedule_found": lambda: "no schedule was found within the time limit",
         }
@@ -159,28 +186,40 @@ def explain(instance: Instance, result: Result) -> dict[str, Reason]:
         if not location_ids:
             out[mid] = _reason("no_locations")
             continue
-        pins = sorted({loc for loc in (m.location, *(participants[p].location for p in who))
-                       if loc is not None})
+        pins = sorted(
+            {
+                loc
+                for loc in (m.location, *(participants[p].location for p in who))
+                if loc is not None
+            }
+        )
         if len(pins) > 1:
             out[mid] = _reason("conflicting_locations", participants=who, locations=tuple(pins))
             continue
-        free = [s.id for s in instance.slots
-                if not any(s.id in participants[p].unavailable for p in who)]
+        free = [
+            s.id
+            for s in instance.slots
+            if not any(s.id in participants[p].unavailable for p in who)
+        ]
         if not free:
             out[mid] = _reason("no_common_free_slot", participants=who)
             continue
-        allowed = [s for s in free
-                   if (m.slot is None or s == m.slot) and (
-                       m.session is None or instance.slots[slot_index[s]].session == m.session)]
+        allowed = [
+            s
+            for s in free
+            if (m.slot is None or s == m.slot)
+            and (m.session is None or instance.slots[slot_index[s]].session == m.session)
+        ]
         if not allowed:
-            out[mid] = (_reason("session_closed", participants=who, slot=m.slot)
-                        if m.slot is not None else
-                        _reason("session_closed", participants=who, session=m.session or ""))
+            out[mid] = (
+                _reason("session_closed", participants=who, slot=m.slot)
+                if m.slot is not None
+                else _reason("session_closed", participants=who, session=m.session or "")
+            )
             continue
         missing = [a for a in m.after if a not in placed]
         if missing:
-            out[mid] = _reason("precedence", participants=who, after=tuple(missing),
-                               unscheduled=1)
+            out[mid] = _reason("precedence", participants=who, after=tuple(missing), unscheduled=1)
             continue
         if m.after:
             floor = max(slot_index[placed[a].slot] for a in m.after)
@@ -190,30 +229,42 @@ def explain(instance: Instance, result: Result) -> dict[str, Reason]:
                 continue
         open_slots = [s for s in allowed if not any((p, s) in in_workshop for p in who)]
         if not open_slots:
-            ws = tuple(dict.fromkeys(in_workshop[p, s] for s in allowed for p in who
-                                     if (p, s) in in_workshop))
+            ws = tuple(
+                dict.fromkeys(
+                    in_workshop[p, s] for s in allowed for p in who if (p, s) in in_workshop
+                )
+            )
             out[mid] = _reason("workshop_conflict", participants=who, workshops=ws)
             continue
         capped = next((p for p in who if held[p] >= _cap(participants[p].max_meetings)), None)
         if capped is not None:
-            out[mid] = _reason("participant_cap_reached", participant=capped,
-                               cap=participants[capped].max_meetings or 0)
+            out[mid] = _reason(
+                "participant_cap_reached",
+                participant=capped,
+                cap=participants[capped].max_meetings or 0,
+            )
             continue
         all_free = [s for s in open_slots if not any((p, s) in busy for p in who)]
         if not all_free:
-            blockers = tuple(dict.fromkeys(busy[p, s] for s in open_slots for p in who
-                                           if (p, s) in busy))
-            higher = all(meetings[b].required or (not m.required
-                                                  and meetings[b].weight >= m.weight)
-                         for b in blockers)
-            out[mid] = _reason("lost_to_higher_priority" if higher else "lost_to_other_meetings",
-                               participants=who, meetings=blockers)
+            blockers = tuple(
+                dict.fromkeys(busy[p, s] for s in open_slots for p in who if (p, s) in busy)
+            )
+            higher = all(
+                meetings[b].required or (not m.required and meetings[b].weight >= m.weight)
+                for b in blockers
+            )
+            out[mid] = _reason(
+                "lost_to_higher_priority" if higher else "lost_to_other_meetings",
+                participants=who,
+                meetings=blockers,
+            )
             continue
         loc = effective[mid]
         if loc is not None:
             if all(loc in taken[s] for s in all_free):
-                out[mid] = _reason("tables_full", participants=who, location=loc,
-                                   slots=len(all_free))
+                out[mid] = _reason(
+                    "tables_full", participants=who, location=loc, slots=len(all_free)
+                )
                 continue
         elif all(len(taken[s] & location_ids) >= len(location_ids) for s in all_free):
             out[mid] = _reason("tables_full", participants=who, slots=len(all_free))
@@ -228,12 +279,22 @@ def fill_reasons(instance: Instance, result: Result, *, overwrite: bool = False)
     reasons = explain(instance, result)
     unscheduled = tuple(
         Unscheduled(u.id, reasons[u.id].message(), reasons[u.id].code, reasons[u.id].params)
-        if (overwrite or not u.reason) and u.id in reasons else u
-        for u in result.unscheduled)
-    return Result(instance=result.instance, status=result.status, meetings=result.meetings,
-                  unscheduled=unscheduled, workshops=result.workshops,
-                  objective=result.objective, bound=result.bound,
-                  wall_time_s=result.wall_time_s, reason=result.reason, stats=result.stats)
+        if (overwrite or not u.reason) and u.id in reasons
+        else u
+        for u in result.unscheduled
+    )
+    return Result(
+        instance=result.instance,
+        status=result.status,
+        meetings=result.meetings,
+        unscheduled=unscheduled,
+        workshops=result.workshops,
+        objective=result.objective,
+        bound=result.bound,
+        wall_time_s=result.wall_time_s,
+        reason=result.reason,
+        stats=result.stats,
+    )
 
 
 # --------------------------------------------------------------------------- infeasibility
@@ -271,24 +332,31 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
         for sid in w.slots:
             for pid in w.members:
                 if (pid, sid) in member_at:
-                    causes.append(f"{pid} is a member of workshops {member_at[pid, sid]} and "
-                                  f"{w.id}, both in slot {sid}")
+                    causes.append(
+                        f"{pid} is a member of workshops {member_at[pid, sid]} and "
+                        f"{w.id}, both in slot {sid}"
+                    )
                 member_at[pid, sid] = w.id
                 if sid in participants[pid].unavailable:
-                    causes.append(f"{pid}, member of workshop {w.id}, is unavailable "
-                                  f"in slot {sid}")
+                    causes.append(f"{pid}, member of workshop {w.id}, is unavailable in slot {sid}")
             if w.location is not None and w.location in location_ids:
                 if (w.location, sid) in location_at:
-                    causes.append(f"workshops {location_at[w.location, sid]} and {w.id} both "
-                                  f"use {w.location} in slot {sid}")
+                    causes.append(
+                        f"workshops {location_at[w.location, sid]} and {w.id} both "
+                        f"use {w.location} in slot {sid}"
+                    )
                 location_at[w.location, sid] = w.id
-        free_candidates = [c for c in w.candidates
-                           if not any(s in participants[c.participant].unavailable
-                                      for s in w.slots)]
+        free_candidates = [
+            c
+            for c in w.candidates
+            if not any(s in participants[c.participant].unavailable for s in w.slots)
+        ]
         if len(w.members) + len(free_candidates) < w.min_size:
-            causes.append(f"workshop {w.id} needs {w.min_size} participants but only "
-                          f"{len(w.members) + len(free_candidates)} members and candidates "
-                          f"are free in all its slots")
+            causes.append(
+                f"workshop {w.id} needs {w.min_size} participants but only "
+                f"{len(w.members) + len(free_candidates)} members and candidates "
+                f"are free in all its slots"
+            )
 
     # -- each required meeting alone
     for mid in must:
@@ -307,11 +375,14 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
             continue
         usable = {s for mid in mine for s in domain[mid]}
         if len(mine) > len(usable):
-            causes.append(f"{p.id} has {len(mine)} required meetings but only "
-                          f"{len(usable)} usable slot{'s' * (len(usable) != 1)}")
+            causes.append(
+                f"{p.id} has {len(mine)} required meetings but only "
+                f"{len(usable)} usable slot{'s' * (len(usable) != 1)}"
+            )
         if p.max_meetings is not None and len(mine) > p.max_meetings:
-            causes.append(f"{p.id} has {len(mine)} required meetings but "
-                          f"max_meetings {p.max_meetings}")
+            causes.append(
+                f"{p.id} has {len(mine)} required meetings but max_meetings {p.max_meetings}"
+            )
     # -- per slot: required meetings that can only be held there vs tables
     only_here: dict[str, list[str]] = defaultdict(list)
     for mid in must:
@@ -323,8 +394,10 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
             continue
         free_tables = len(location_ids) - sum(1 for (loc, sid) in location_at if sid == s.id)
         if len(forced) > free_tables:
-            causes.append(f"slot {s.id} must hold {len(forced)} required meetings "
-                          f"({_names(forced)}) but has {free_tables} free tables")
+            causes.append(
+                f"slot {s.id} must hold {len(forced)} required meetings "
+                f"({_names(forced)}) but has {free_tables} free tables"
+            )
         by_person: dict[str, list[str]] = defaultdict(list)
         by_location: dict[str, list[str]] = defaultdict(list)
         for mid in forced:
@@ -335,21 +408,29 @@ def diagnose_infeasible(instance: Instance, limit: int = 3) -> str | None:
                 by_location[loc].append(mid)
         for pid, clash in by_person.items():
             if len(clash) > 1:
-                causes.append(f"required meetings {_names(clash)} of {pid} can only be held "
-                              f"in slot {s.id}")
+                causes.append(
+                    f"required meetings {_names(clash)} of {pid} can only be held in slot {s.id}"
+                )
         for loc, clash in by_location.items():
             if len(clash) > 1:
-                causes.append(f"required meetings {_names(clash)} need location {loc} "
-                              f"in slot {s.id}")
+                causes.append(
+                    f"required meetings {_names(clash)} need location {loc} in slot {s.id}"
+                )
     # -- precedences with no room
     for mid in must:
         m = meetings[mid]
         for a in m.after:
-            if domain[mid] and domain[a] and (
-                    min(slot_index[s] for s in domain[a])
-                    >= max(slot_index[s] for s in domain[mid])):
-                causes.append(f"required meeting {mid} must come after {a}, but no slot "
-                              f"of {a} is earlier than a slot of {mid}")
+            if (
+                domain[mid]
+                and domain[a]
+                and (
+                    min(slot_index[s] for s in domain[a]) >= max(slot_index[s] for s in domain[mid])
+                )
+            ):
+                causes.append(
+                    f"required meeting {mid} must come after {a}, but no slot "
+                    f"of {a} is earlier than a slot of {mid}"
+                )
     if not causes:
         return None
     return "; ".join(list(dict.fromkeys(causes))[:limit])
@@ -362,8 +443,9 @@ def _cap(max_meetings: int | None) -> float:
 
 def _structural(instance: Instance, m: Meeting) -> str:
     """Why a meeting has no possible slot at all, in words."""
-    fake = Result(instance=instance.name, status=Status.FEASIBLE,
-                  unscheduled=(Unscheduled(m.id, ""),))
+    fake = Result(
+        instance=instance.name, status=Status.FEASIBLE, unscheduled=(Unscheduled(m.id, ""),)
+    )
     reason = explain(instance, fake)[m.id]
     if reason.code not in ("break_spread", "not_selected"):
         return reason.message()

@@ -132,14 +132,21 @@ def _open_slots(state: GreedyState, meeting: Meeting, domain: list[str]) -> list
         if before not in state.placed:
             return []
         earliest = max(earliest, state.slot_index[state.placed[before][0]])
-    return [s for s in domain
-            if state.slot_index[s] > earliest
-            and not any(s in state.busy[p] for p in meeting.participants)
-            and state.free_table(meeting, s) is not None]
+    return [
+        s
+        for s in domain
+        if state.slot_index[s] > earliest
+        and not any(s in state.busy[p] for p in meeting.participants)
+        and state.free_table(meeting, s) is not None
+    ]
 
 
-def _fair_round(state: GreedyState, domain: dict[str, list[str]], optional: list[Meeting],
-                deficit: dict[str, int]) -> int:
+def _fair_round(
+    state: GreedyState,
+    domain: dict[str, list[str]],
+    optional: list[Meeting],
+    deficit: dict[str, int],
+) -> int:
     """One max-flow of minimum cost serving the deficits; places its choice, returns count."""
     heaviest = max((m.weight for m in optional), default=1)
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -161,7 +168,8 @@ def _fair_round(state: GreedyState, domain: dict[str, list[str]], optional: list
         for s in _open_slots(state, m, domain[m.id]):
             head = node("out", others[0], s) if others else sink
             arc = flow.add_arc_with_capacity_and_unit_cost(
-                node("in", demander, s), head, 1, heaviest - m.weight)
+                node("in", demander, s), head, 1, heaviest - m.weight
+            )
             choice[arc] = (m, s)
     if not choice:
         return 0
@@ -215,8 +223,9 @@ def _first_fit(state: GreedyState, domain: dict[str, list[str]], meetings: list[
         rest = left
 
 
-def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 8,
-               keep_all: bool = False) -> Result:
+def fair_start(
+    instance: Instance, base: Result | None = None, *, rounds: int = 8, keep_all: bool = False
+) -> Result:
     """A schedule that serves participants below `min_meetings` first (module docstring).
 
     `base` is the schedule whose workshop placements and must-hold meetings are
@@ -237,8 +246,10 @@ def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 
     optional = [m for m in instance.meetings if m.id not in must]
     # Must-hold meetings the base does not hold (e.g. a required meeting added since the
     # previous schedule): most constrained first, each after the meetings it comes after.
-    pending = sorted((m for m in instance.meetings if m.id in must and m.id not in state.placed),
-                     key=lambda m: (len(domain[m.id]), order[m.id]))
+    pending = sorted(
+        (m for m in instance.meetings if m.id in must and m.id not in state.placed),
+        key=lambda m: (len(domain[m.id]), order[m.id]),
+    )
     _first_fit(state, domain, pending)
 
     served = 0
@@ -248,39 +259,61 @@ def fair_start(instance: Instance, base: Result | None = None, *, rounds: int = 
         if not deficit:
             break
         done_rounds += 1
-        placed = _fair_round(state, domain, [m for m in optional if m.id not in state.placed],
-                             deficit)
+        placed = _fair_round(
+            state, domain, [m for m in optional if m.id not in state.placed], deficit
+        )
         served += placed
         if placed == 0:
             break
 
     # 3. the rest: participants still short first, then heaviest, then most constrained.
     short = set(_deficits(state))
-    rest = sorted((m for m in optional if m.id not in state.placed),
-                  key=lambda m: (-any(p in short for p in m.participants), -m.weight,
-                                 len(domain[m.id]), order[m.id]))
+    rest = sorted(
+        (m for m in optional if m.id not in state.placed),
+        key=lambda m: (
+            -any(p in short for p in m.participants),
+            -m.weight,
+            len(domain[m.id]),
+            order[m.id],
+        ),
+    )
     _first_fit(state, domain, rest)
 
     # 4. further workshop candidates, heaviest first.
-    candidates = sorted(((c.weight, w.id, c.participant) for w in instance.workshops
-                         for c in w.candidates), key=lambda t: -t[0])
+    candidates = sorted(
+        ((c.weight, w.id, c.participant) for w in instance.workshops for c in w.candidates),
+        key=lambda t: -t[0],
+    )
     for _, wid, pid in candidates:
         if pid not in state.attendees[wid]:
             state.try_candidate(wid, pid)
 
     result = Result(
-        instance=instance.name, status=Status.FEASIBLE,
-        meetings=tuple(ScheduledMeeting(m.id, *state.placed[m.id]) for m in instance.meetings
-                       if m.id in state.placed),
-        unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings
-                          if m.id not in state.placed),
-        workshops=tuple(WorkshopPlacement(w.id, tuple(state.attendees[w.id]))
-                        for w in instance.workshops))
+        instance=instance.name,
+        status=Status.FEASIBLE,
+        meetings=tuple(
+            ScheduledMeeting(m.id, *state.placed[m.id])
+            for m in instance.meetings
+            if m.id in state.placed
+        ),
+        unscheduled=tuple(
+            Unscheduled(m.id, "") for m in instance.meetings if m.id not in state.placed
+        ),
+        workshops=tuple(
+            WorkshopPlacement(w.id, tuple(state.attendees[w.id])) for w in instance.workshops
+        ),
+    )
     report = validate(instance, result)
     return Result(
-        instance=result.instance, status=Status.FEASIBLE if report.ok else Status.UNKNOWN,
-        meetings=result.meetings, unscheduled=result.unscheduled, workshops=result.workshops,
-        objective=report.objective, wall_time_s=round(time.monotonic() - t0, 3),
-        reason=None if report.ok else "fair start: " + "; ".join(
-            v.message for v in report.violations[:3]),
-        stats={"solver": "fair start", "fair_rounds": done_rounds, "fair_served": served})
+        instance=result.instance,
+        status=Status.FEASIBLE if report.ok else Status.UNKNOWN,
+        meetings=result.meetings,
+        unscheduled=result.unscheduled,
+        workshops=result.workshops,
+        objective=report.objective,
+        wall_time_s=round(time.monotonic() - t0, 3),
+        reason=None
+        if report.ok
+        else "fair start: " + "; ".join(v.message for v in report.violations[:3]),
+        stats={"solver": "fair start", "fair_rounds": done_rounds, "fair_served": served},
+    )

@@ -85,8 +85,10 @@ def static_domain(instance: Instance) -> dict[str, list[str]]:
                 continue
             if m.session is not None and s.session != m.session:
                 continue
-            if any(s.id in participants[p].unavailable or s.id in member_slots[p]
-                   for p in m.participants):
+            if any(
+                s.id in participants[p].unavailable or s.id in member_slots[p]
+                for p in m.participants
+            ):
                 continue
             if loc is not None and loc in blocked[s.id]:
                 continue
@@ -118,8 +120,9 @@ class GreedyState:
         pinned_to = {p.location for p in inst.participants} | {m.location for m in inst.meetings}
         # Tables nobody is pinned to come first, so that pinned tables stay free for their owners.
         self.pinned_tables = pinned_to
-        self.table_order = ([t for t in self.location_ids if t not in pinned_to]
-                            + [t for t in self.location_ids if t in pinned_to])
+        self.table_order = [t for t in self.location_ids if t not in pinned_to] + [
+            t for t in self.location_ids if t in pinned_to
+        ]
         self.effective = effective_location(inst)
         for w in inst.workshops:
             self.attendees[w.id] = []
@@ -190,8 +193,12 @@ class GreedyState:
         return True
 
 
-def greedy(instance: Instance, *, repair_spread: bool = False,
-           guide: Mapping[str, Mapping[str, float]] | None = None) -> Result:
+def greedy(
+    instance: Instance,
+    *,
+    repair_spread: bool = False,
+    guide: Mapping[str, Mapping[str, float]] | None = None,
+) -> Result:
     """First-fit schedule of `instance` (see the module docstring for order and status).
 
     With `repair_spread` (used for the engine's hint, not for the baseline
@@ -242,20 +249,26 @@ def greedy(instance: Instance, *, repair_spread: bool = False,
 
     def optional_key(mid: str) -> tuple[float, int, int, int, int]:
         m = meetings[mid]
-        return (-mass.get(mid, 0.0), -sum(p in targets for p in m.participants), -m.weight,
-                len(domain[mid]), order[mid])
+        return (
+            -mass.get(mid, 0.0),
+            -sum(p in targets for p in m.participants),
+            -m.weight,
+            len(domain[mid]),
+            order[mid],
+        )
 
     _place_in_order(state, [mid for mid in meetings if mid in must], must_key, domain)  # 2.
 
-    candidates = sorted(((c.weight, w.id, c.participant) for w in instance.workshops
-                         for c in w.candidates), key=lambda t: -t[0])
+    candidates = sorted(
+        ((c.weight, w.id, c.participant) for w in instance.workshops for c in w.candidates),
+        key=lambda t: -t[0],
+    )
     for w in instance.workshops:  # 3. reach min_size
         for _, wid, pid in candidates:
             if wid == w.id and len(state.attendees[w.id]) < w.min_size:
                 state.try_candidate(wid, pid)
 
-    _place_in_order(state, [mid for mid in meetings if mid not in must], optional_key,
-                    domain)  # 4.
+    _place_in_order(state, [mid for mid in meetings if mid not in must], optional_key, domain)  # 4.
 
     for _, wid, pid in candidates:  # 5.
         if pid not in state.attendees[wid]:
@@ -268,29 +281,42 @@ def greedy(instance: Instance, *, repair_spread: bool = False,
     result = Result(
         instance=instance.name,
         status=Status.FEASIBLE,
-        meetings=tuple(ScheduledMeeting(m.id, *state.placed[m.id]) for m in instance.meetings
-                       if m.id in state.placed),
-        unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings
-                          if m.id not in state.placed),
-        workshops=tuple(WorkshopPlacement(w.id, tuple(state.attendees[w.id]))
-                        for w in instance.workshops),
+        meetings=tuple(
+            ScheduledMeeting(m.id, *state.placed[m.id])
+            for m in instance.meetings
+            if m.id in state.placed
+        ),
+        unscheduled=tuple(
+            Unscheduled(m.id, "") for m in instance.meetings if m.id not in state.placed
+        ),
+        workshops=tuple(
+            WorkshopPlacement(w.id, tuple(state.attendees[w.id])) for w in instance.workshops
+        ),
     )
     report = validate(instance, result)
     status = Status.FEASIBLE if report.ok else Status.UNKNOWN
     unplaced = sum(1 for m in instance.meetings if m.required and m.id not in state.placed)
     return Result(
-        instance=result.instance, status=status, meetings=result.meetings,
-        unscheduled=result.unscheduled, workshops=result.workshops,
-        objective=report.objective, wall_time_s=round(time.monotonic() - t0, 3),
-        reason=None if report.ok else "greedy: " + "; ".join(
-            v.message for v in report.violations[:3]),
+        instance=result.instance,
+        status=status,
+        meetings=result.meetings,
+        unscheduled=result.unscheduled,
+        workshops=result.workshops,
+        objective=report.objective,
+        wall_time_s=round(time.monotonic() - t0, 3),
+        reason=None
+        if report.ok
+        else "greedy: " + "; ".join(v.message for v in report.violations[:3]),
         stats={"solver": "greedy", "required_unplaced": unplaced, "spread_moves": moves},
     )
 
 
-def _place_in_order(state: GreedyState, ids: list[str],
-                    key: Callable[[str], tuple[float, ...]],
-                    domain: dict[str, list[str]]) -> None:
+def _place_in_order(
+    state: GreedyState,
+    ids: list[str],
+    key: Callable[[str], tuple[float, ...]],
+    domain: dict[str, list[str]],
+) -> None:
     """Place meetings by increasing `key`, each only after the meetings it comes after.
 
     Predecessors outside `ids` count as already decided (placed or not).
@@ -328,8 +354,9 @@ def _day_breaks(days: list[list[str]], busy: set[str]) -> int:
     return total
 
 
-def _repair_spread(state: GreedyState, domain: dict[str, list[str]], spread: int,
-                   max_moves: int = 2000) -> int:
+def _repair_spread(
+    state: GreedyState, domain: dict[str, list[str]], spread: int, max_moves: int = 2000
+) -> int:
     """Move single meetings while (excess breaks, total breaks) decreases; returns moves made.
 
     A move keeps every conflict rule: the meeting goes to another slot of its
@@ -365,15 +392,24 @@ def _repair_spread(state: GreedyState, domain: dict[str, list[str]], spread: int
         worst = sorted((p for p in breaks if breaks[p] > floor), key=lambda p: -breaks[p])
         improved = False
         for pid in worst:
-            mine = [mid for mid, (sl, _) in state.placed.items()
-                    if pid in meetings[mid].participants]
+            mine = [
+                mid for mid, (sl, _) in state.placed.items() if pid in meetings[mid].participants
+            ]
             for mid in mine:
                 m = meetings[mid]
                 old_slot, old_table = state.placed[mid]
-                lo = max((state.slot_index[state.placed[a][0]] for a in m.after
-                          if a in state.placed), default=-1)
-                hi = min((state.slot_index[state.placed[b][0]] for b in successors[mid]
-                          if b in state.placed), default=len(inst.slots))
+                lo = max(
+                    (state.slot_index[state.placed[a][0]] for a in m.after if a in state.placed),
+                    default=-1,
+                )
+                hi = min(
+                    (
+                        state.slot_index[state.placed[b][0]]
+                        for b in successors[mid]
+                        if b in state.placed
+                    ),
+                    default=len(inst.slots),
+                )
                 for slot in domain[mid]:
                     k = state.slot_index[slot]
                     if slot == old_slot or not lo < k < hi:

@@ -118,8 +118,9 @@ class _Reader:
     def fail(self, path: str, problem: str) -> NoReturn:
         raise self.error(self.source, path or "$", problem)
 
-    def obj(self, value: object, path: str, allowed: Iterable[str] | None,
-            required: Iterable[str] = ()) -> dict[str, Any]:
+    def obj(
+        self, value: object, path: str, allowed: Iterable[str] | None, required: Iterable[str] = ()
+    ) -> dict[str, Any]:
         """An object; with `allowed`, any other key is an error; `required` keys must exist."""
         if not isinstance(value, dict):
             self.fail(path, f"expected an object, got {_type_name(value)}")
@@ -137,8 +138,9 @@ class _Reader:
         if not isinstance(value, list):
             self.fail(path, f"expected an array, got {_type_name(value)}")
         if len(value) < min_items:
-            self.fail(path, f"expected at least {min_items} item{'s' * (min_items > 1)}, "
-                      f"got {len(value)}")
+            self.fail(
+                path, f"expected at least {min_items} item{'s' * (min_items > 1)}, got {len(value)}"
+            )
         return value
 
     def string(self, value: object, path: str, min_length: int = 0) -> str:
@@ -170,9 +172,15 @@ class _Reader:
             self.fail(path, f"expected true or false, got {_type_name(value)}")
         return value
 
-    def optional(self, data: Mapping[str, Any], key: str, path: str,
-                 read: Callable[[object, str], T], default: T,
-                 nullable: bool = False) -> T:
+    def optional(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        path: str,
+        read: Callable[[object, str], T],
+        default: T,
+        nullable: bool = False,
+    ) -> T:
         """`data[key]` read with `read`, or `default` when absent (or null if `nullable`)."""
         if key not in data:
             return default
@@ -203,8 +211,9 @@ class _Reader:
         none: list[Any] = []
         return self.optional(data, key, path, self.array, none)
 
-    def obj_or_empty(self, data: Mapping[str, Any], key: str, path: str,
-                     allowed: Iterable[str] | None) -> dict[str, Any]:
+    def obj_or_empty(
+        self, data: Mapping[str, Any], key: str, path: str, allowed: Iterable[str] | None
+    ) -> dict[str, Any]:
         """An optional object (empty when absent)."""
         none: dict[str, Any] = {}
         return self.optional(data, key, path, lambda v, p: self.obj(v, p, allowed), none)
@@ -233,16 +242,38 @@ class _Reader:
 
 
 # --------------------------------------------------------------------------- instance
-_TOP_KEYS = ("format", "name", "slots", "locations", "participants", "meetings",
-             "workshops", "rules")
+_TOP_KEYS = (
+    "format",
+    "name",
+    "slots",
+    "locations",
+    "participants",
+    "meetings",
+    "workshops",
+    "rules",
+)
 _SLOT_KEYS = ("id", "day", "session", "start", "end")
 _LOCATION_KEYS = ("id", "name")
-_PARTICIPANT_KEYS = ("id", "role", "name", "unavailable", "max_meetings", "min_meetings",
-                     "location")
-_MEETING_KEYS = ("id", "participants", "required", "weight", "session", "slot", "location",
-                 "after")
-_WORKSHOP_KEYS = ("id", "name", "slots", "location", "min_size", "max_size", "members",
-                  "candidates")
+_PARTICIPANT_KEYS = (
+    "id",
+    "role",
+    "name",
+    "unavailable",
+    "max_meetings",
+    "min_meetings",
+    "location",
+)
+_MEETING_KEYS = ("id", "participants", "required", "weight", "session", "slot", "location", "after")
+_WORKSHOP_KEYS = (
+    "id",
+    "name",
+    "slots",
+    "location",
+    "min_size",
+    "max_size",
+    "members",
+    "candidates",
+)
 _CANDIDATE_KEYS = ("participant", "weight")
 _RULES_KEYS = ("max_break_spread",)
 
@@ -263,13 +294,15 @@ def _parse_slots(r: _Reader, data: Mapping[str, Any]) -> tuple[Slot, ...]:
                 r.fail(_child(path, "end"), "start and end must both have a UTC offset or neither")
             if not ordered:
                 r.fail(_child(path, "end"), f"end {end!r} is not after start {start!r}")
-        slots.append(Slot(
-            id=sid,
-            day=r.optional(obj, "day", path, r.string, ""),
-            session=r.optional(obj, "session", path, r.string, None),
-            start=start,
-            end=end,
-        ))
+        slots.append(
+            Slot(
+                id=sid,
+                day=r.optional(obj, "day", path, r.string, ""),
+                session=r.optional(obj, "session", path, r.string, None),
+                start=start,
+                end=end,
+            )
+        )
     return tuple(slots)
 
 
@@ -284,8 +317,9 @@ def _parse_locations(r: _Reader, data: Mapping[str, Any]) -> tuple[Location, ...
     return tuple(locations)
 
 
-def _parse_participants(r: _Reader, data: Mapping[str, Any], slot_ids: set[str],
-                        location_ids: set[str]) -> tuple[Participant, ...]:
+def _parse_participants(
+    r: _Reader, data: Mapping[str, Any], slot_ids: set[str], location_ids: set[str]
+) -> tuple[Participant, ...]:
     seen: dict[str, str] = {}
     participants: list[Participant] = []
     for i, raw in enumerate(r.array(data["participants"], "participants")):
@@ -298,22 +332,31 @@ def _parse_participants(r: _Reader, data: Mapping[str, Any], slot_ids: set[str],
         location = r.optional(obj, "location", path, r.string, None, nullable=True)
         if location is not None:
             r.ref(location, _child(path, "location"), location_ids, "location")
-        participants.append(Participant(
-            id=pid,
-            role=r.optional(obj, "role", path, r.string, None),
-            name=r.optional(obj, "name", path, r.string, None),
-            unavailable=frozenset(unavailable),
-            max_meetings=r.optional(obj, "max_meetings", path,
-                                    lambda v, p: r.integer(v, p, 0), None, nullable=True),
-            min_meetings=r.optional(obj, "min_meetings", path,
-                                    lambda v, p: r.integer(v, p, 0), 0),
-            location=location,
-        ))
+        participants.append(
+            Participant(
+                id=pid,
+                role=r.optional(obj, "role", path, r.string, None),
+                name=r.optional(obj, "name", path, r.string, None),
+                unavailable=frozenset(unavailable),
+                max_meetings=r.optional(
+                    obj, "max_meetings", path, lambda v, p: r.integer(v, p, 0), None, nullable=True
+                ),
+                min_meetings=r.optional(
+                    obj, "min_meetings", path, lambda v, p: r.integer(v, p, 0), 0
+                ),
+                location=location,
+            )
+        )
     return tuple(participants)
 
 
-def _parse_meetings(r: _Reader, data: Mapping[str, Any], slots: tuple[Slot, ...],
-                    location_ids: set[str], participant_ids: set[str]) -> tuple[Meeting, ...]:
+def _parse_meetings(
+    r: _Reader,
+    data: Mapping[str, Any],
+    slots: tuple[Slot, ...],
+    location_ids: set[str],
+    participant_ids: set[str],
+) -> tuple[Meeting, ...]:
     raws = r.array(data["meetings"], "meetings")
     # Ids first: `after` may name a meeting listed later in the file.
     seen: dict[str, str] = {}
@@ -348,16 +391,18 @@ def _parse_meetings(r: _Reader, data: Mapping[str, Any], slots: tuple[Slot, ...]
             r.ref(other, apath, seen, "meeting")
             if other == mid:
                 r.fail(apath, f"meeting {mid!r} cannot come after itself")
-        meetings.append(Meeting(
-            id=mid,
-            participants=tuple(people),
-            required=r.optional(obj, "required", path, r.boolean, False),
-            weight=r.optional(obj, "weight", path, lambda v, p: r.integer(v, p, 1), 1),
-            session=session,
-            slot=slot,
-            location=location,
-            after=tuple(after),
-        ))
+        meetings.append(
+            Meeting(
+                id=mid,
+                participants=tuple(people),
+                required=r.optional(obj, "required", path, r.boolean, False),
+                weight=r.optional(obj, "weight", path, lambda v, p: r.integer(v, p, 1), 1),
+                session=session,
+                slot=slot,
+                location=location,
+                after=tuple(after),
+            )
+        )
     _check_after_acyclic(r, meetings)
     return tuple(meetings)
 
@@ -383,16 +428,19 @@ def _check_after_acyclic(r: _Reader, meetings: list[Meeting]) -> None:
             nxt = after[k]
             if state.get(nxt) == 1:
                 ids = [m for m, _ in stack]
-                cycle = [*ids[ids.index(nxt):], nxt]
-                r.fail(_child(_child(_child("meetings", index[mid]), "after"), k),
-                       "precedence cycle " + " -> ".join(cycle))
+                cycle = [*ids[ids.index(nxt) :], nxt]
+                r.fail(
+                    _child(_child(_child("meetings", index[mid]), "after"), k),
+                    "precedence cycle " + " -> ".join(cycle),
+                )
             if nxt not in state:
                 state[nxt] = 1
                 stack.append((nxt, 0))
 
 
-def _parse_workshops(r: _Reader, data: Mapping[str, Any], slot_ids: set[str],
-                     participant_ids: set[str]) -> tuple[Workshop, ...]:
+def _parse_workshops(
+    r: _Reader, data: Mapping[str, Any], slot_ids: set[str], participant_ids: set[str]
+) -> tuple[Workshop, ...]:
     seen: dict[str, str] = {}
     workshops: list[Workshop] = []
     for i, raw in enumerate(r.array_or_empty(data, "workshops", "")):
@@ -416,33 +464,46 @@ def _parse_workshops(r: _Reader, data: Mapping[str, Any], slot_ids: set[str],
             if pid in members:
                 r.fail(_child(one, "participant"), f"{pid!r} is already a member")
             if pid in taken:
-                r.fail(_child(one, "participant"), f"duplicate candidate {pid!r} "
-                       f"(first at {taken[pid]})")
+                r.fail(
+                    _child(one, "participant"),
+                    f"duplicate candidate {pid!r} (first at {taken[pid]})",
+                )
             taken[pid] = one
-            candidates.append(Candidate(
-                participant=pid,
-                weight=r.optional(cobj, "weight", one, lambda v, p: r.integer(v, p, 1), 1)))
+            candidates.append(
+                Candidate(
+                    participant=pid,
+                    weight=r.optional(cobj, "weight", one, lambda v, p: r.integer(v, p, 1), 1),
+                )
+            )
         min_size = r.optional(obj, "min_size", path, lambda v, p: r.integer(v, p, 0), 0)
-        max_size = r.optional(obj, "max_size", path, lambda v, p: r.integer(v, p, 0), None,
-                              nullable=True)
+        max_size = r.optional(
+            obj, "max_size", path, lambda v, p: r.integer(v, p, 0), None, nullable=True
+        )
         if max_size is not None and min_size > max_size:
             r.fail(_child(path, "min_size"), f"min_size {min_size} exceeds max_size {max_size}")
         if max_size is not None and len(members) > max_size:
-            r.fail(_child(path, "max_size"),
-                   f"max_size {max_size} is less than the {len(members)} members")
+            r.fail(
+                _child(path, "max_size"),
+                f"max_size {max_size} is less than the {len(members)} members",
+            )
         if min_size > len(members) + len(candidates):
-            r.fail(_child(path, "min_size"), f"min_size {min_size} exceeds the "
-                   f"{len(members) + len(candidates)} members and candidates")
-        workshops.append(Workshop(
-            id=wid,
-            slots=tuple(slots),
-            name=r.optional(obj, "name", path, r.string, None),
-            location=r.optional(obj, "location", path, r.string, None),
-            min_size=min_size,
-            max_size=max_size,
-            members=tuple(members),
-            candidates=tuple(candidates),
-        ))
+            r.fail(
+                _child(path, "min_size"),
+                f"min_size {min_size} exceeds the "
+                f"{len(members) + len(candidates)} members and candidates",
+            )
+        workshops.append(
+            Workshop(
+                id=wid,
+                slots=tuple(slots),
+                name=r.optional(obj, "name", path, r.string, None),
+                location=r.optional(obj, "location", path, r.string, None),
+                min_size=min_size,
+                max_size=max_size,
+                members=tuple(members),
+                candidates=tuple(candidates),
+            )
+        )
     return tuple(workshops)
 
 
@@ -477,11 +538,25 @@ def parse_instance(data: object, source: str = "<instance>") -> Instance:
     meetings = _parse_meetings(r, top, slots, location_ids, participant_ids)
     workshops = _parse_workshops(r, top, slot_ids, participant_ids)
     rules_obj = r.obj_or_empty(top, "rules", "", _RULES_KEYS)
-    rules = Rules(max_break_spread=r.optional(
-        rules_obj, "max_break_spread", "rules", lambda v, p: r.integer(v, p, 0), None,
-        nullable=True))
-    return Instance(slots=slots, locations=locations, participants=participants,
-                    meetings=meetings, workshops=workshops, rules=rules, name=name)
+    rules = Rules(
+        max_break_spread=r.optional(
+            rules_obj,
+            "max_break_spread",
+            "rules",
+            lambda v, p: r.integer(v, p, 0),
+            None,
+            nullable=True,
+        )
+    )
+    return Instance(
+        slots=slots,
+        locations=locations,
+        participants=participants,
+        meetings=meetings,
+        workshops=workshops,
+        rules=rules,
+        name=name,
+    )
 
 
 def _read_json(path: str | Path, error: type[InstanceError]) -> object:
@@ -495,8 +570,9 @@ def _read_json(path: str | Path, error: type[InstanceError]) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(source, f"line {exc.lineno} column {exc.colno}",
-                    f"invalid JSON ({exc.msg})") from exc
+        raise error(
+            source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON ({exc.msg})"
+        ) from exc
 
 
 def load_instance(path: str | Path) -> Instance:
@@ -506,6 +582,7 @@ def load_instance(path: str | Path) -> Instance:
 
 def instance_to_dict(instance: Instance) -> dict[str, Any]:
     """The instance as `entremise-instance/1` JSON data (defaults omitted)."""
+
     def slot(s: Slot) -> dict[str, Any]:
         out: dict[str, Any] = {"id": s.id}
         if s.day:
@@ -550,16 +627,19 @@ def instance_to_dict(instance: Instance) -> dict[str, Any]:
         if w.members:
             out["members"] = list(w.members)
         if w.candidates:
-            out["candidates"] = [{"participant": c.participant, "weight": c.weight}
-                                 for c in w.candidates]
+            out["candidates"] = [
+                {"participant": c.participant, "weight": c.weight} for c in w.candidates
+            ]
         return out
 
     data: dict[str, Any] = {"format": INSTANCE_FORMAT}
     if instance.name:
         data["name"] = instance.name
     data["slots"] = [slot(s) for s in instance.slots]
-    data["locations"] = [{"id": loc.id} | ({"name": loc.name} if loc.name is not None else {})
-                         for loc in instance.locations]
+    data["locations"] = [
+        {"id": loc.id} | ({"name": loc.name} if loc.name is not None else {})
+        for loc in instance.locations
+    ]
     data["participants"] = [participant(p) for p in instance.participants]
     data["meetings"] = [meeting(m) for m in instance.meetings]
     if instance.workshops:
@@ -592,39 +672,61 @@ def parse_result(data: object, source: str = "<result>") -> Result:
     try:
         status = Status(status_text)
     except ValueError:
-        r.fail("status", f"unknown status {status_text!r} "
-               f"(expected one of {', '.join(s.value for s in Status)})")
+        r.fail(
+            "status",
+            f"unknown status {status_text!r} "
+            f"(expected one of {', '.join(s.value for s in Status)})",
+        )
     meetings: list[ScheduledMeeting] = []
     for i, raw in enumerate(r.array(top["meetings"], "meetings")):
         path = _child("meetings", i)
         obj = r.obj(raw, path, None, ("id", "slot", "location"))
-        meetings.append(ScheduledMeeting(
-            id=r.string(obj["id"], _child(path, "id")),
-            slot=r.string(obj["slot"], _child(path, "slot")),
-            location=r.string(obj["location"], _child(path, "location"))))
+        meetings.append(
+            ScheduledMeeting(
+                id=r.string(obj["id"], _child(path, "id")),
+                slot=r.string(obj["slot"], _child(path, "slot")),
+                location=r.string(obj["location"], _child(path, "location")),
+            )
+        )
     unscheduled: list[Unscheduled] = []
     for i, raw in enumerate(r.array(top["unscheduled"], "unscheduled")):
         path = _child("unscheduled", i)
         obj = r.obj(raw, path, None, ("id", "reason"))
-        unscheduled.append(Unscheduled(id=r.string(obj["id"], _child(path, "id")),
-                                       reason=r.string(obj["reason"], _child(path, "reason")),
-                                       code=r.optional(obj, "code", path, r.string, ""),
-                                       params=_params(r, obj, path)))
+        unscheduled.append(
+            Unscheduled(
+                id=r.string(obj["id"], _child(path, "id")),
+                reason=r.string(obj["reason"], _child(path, "reason")),
+                code=r.optional(obj, "code", path, r.string, ""),
+                params=_params(r, obj, path),
+            )
+        )
     workshops: list[WorkshopPlacement] = []
     for i, raw in enumerate(r.array_or_empty(top, "workshops", "")):
         path = _child("workshops", i)
         obj = r.obj(raw, path, None, ("id", "participants"))
         ppath = _child(path, "participants")
-        people = [r.string(p, _child(ppath, j)) for j, p in enumerate(r.array(obj["participants"],
-                                                                              ppath))]
-        workshops.append(WorkshopPlacement(id=r.string(obj["id"], _child(path, "id")),
-                                           participants=tuple(people)))
+        people = [
+            r.string(p, _child(ppath, j)) for j, p in enumerate(r.array(obj["participants"], ppath))
+        ]
+        workshops.append(
+            WorkshopPlacement(
+                id=r.string(obj["id"], _child(path, "id")), participants=tuple(people)
+            )
+        )
     obj = r.obj(top["objective"], "objective", None, ("shortfall", "weight", "breaks"))
-    objective = Objective(**{key: r.integer(obj[key], _child("objective", key))
-                             for key in ("shortfall", "weight", "breaks")})
+    objective = Objective(
+        **{
+            key: r.integer(obj[key], _child("objective", key))
+            for key in ("shortfall", "weight", "breaks")
+        }
+    )
     bound_obj = r.obj_or_empty(top, "bound", "", None)
-    bound = Bound(**{key: r.optional(bound_obj, key, "bound", r.integer, None, nullable=True)
-                     for key in ("shortfall", "weight", "breaks")})
+    bound = Bound(
+        **{
+            key: r.optional(bound_obj, key, "bound", r.integer, None, nullable=True)
+            for key in ("shortfall", "weight", "breaks")
+        }
+    )
     stats: dict[str, float | int | str] = {}
     for key, value in r.obj_or_empty(top, "stats", "", None).items():
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -644,8 +746,9 @@ def parse_result(data: object, source: str = "<result>") -> Result:
     )
 
 
-def _params(r: _Reader, obj: Mapping[str, Any],
-            path: str) -> tuple[tuple[str, str | int | tuple[str, ...]], ...]:
+def _params(
+    r: _Reader, obj: Mapping[str, Any], path: str
+) -> tuple[tuple[str, str | int | tuple[str, ...]], ...]:
     """The optional `params` of an unscheduled meeting: strings, integers, string lists."""
     raw = r.obj_or_empty(obj, "params", path, None)
     out: list[tuple[str, str | int | tuple[str, ...]]] = []
@@ -682,16 +785,23 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     }
     if result.reason is not None:
         data["reason"] = result.reason
-    data["meetings"] = [{"id": m.id, "slot": m.slot, "location": m.location}
-                        for m in result.meetings]
+    data["meetings"] = [
+        {"id": m.id, "slot": m.slot, "location": m.location} for m in result.meetings
+    ]
     data["unscheduled"] = [_unscheduled_to_dict(u) for u in result.unscheduled]
-    data["workshops"] = [{"id": w.id, "participants": list(w.participants)}
-                         for w in result.workshops]
-    data["objective"] = {"shortfall": result.objective.shortfall,
-                         "weight": result.objective.weight,
-                         "breaks": result.objective.breaks}
-    data["bound"] = {key: value for key in ("shortfall", "weight", "breaks")
-                     if (value := getattr(result.bound, key)) is not None}
+    data["workshops"] = [
+        {"id": w.id, "participants": list(w.participants)} for w in result.workshops
+    ]
+    data["objective"] = {
+        "shortfall": result.objective.shortfall,
+        "weight": result.objective.weight,
+        "breaks": result.objective.breaks,
+    }
+    data["bound"] = {
+        key: value
+        for key in ("shortfall", "weight", "breaks")
+        if (value := getattr(result.bound, key)) is not None
+    }
     data["wall_time_s"] = round(result.wall_time_s, 3)
     if result.stats:
         data["stats"] = dict(result.stats)

@@ -111,12 +111,14 @@ class SchedulingModel:
                 for p in w.members:
                     if s in self.member_slots[p]:
                         self.infeasible_reasons.append(
-                            f"{p} is a member of two workshops in slot {sid}")
+                            f"{p} is a member of two workshops in slot {sid}"
+                        )
                     self.member_slots[p].add(s)
                 if w.location is not None and w.location in location_ids:
                     if w.location in self.blocked_locations[s]:
                         self.infeasible_reasons.append(
-                            f"two workshops use {w.location} in slot {sid}")
+                            f"two workshops use {w.location} in slot {sid}"
+                        )
                     self.blocked_locations[s].add(w.location)
         participants = {p.id: p for p in inst.participants}
         for w in inst.workshops:
@@ -124,7 +126,8 @@ class SchedulingModel:
                 bad = [sid for sid in w.slots if sid in participants[p].unavailable]
                 if bad:
                     self.infeasible_reasons.append(
-                        f"{p}, member of workshop {w.id}, is unavailable in slot {bad[0]}")
+                        f"{p}, member of workshop {w.id}, is unavailable in slot {bad[0]}"
+                    )
         for m in inst.meetings:
             pinned = {participants[p].location for p in m.participants} - {None}
             if m.location is not None:
@@ -140,8 +143,10 @@ class SchedulingModel:
                     continue
                 if m.session is not None and slot.session != m.session:
                     continue
-                if any(slot.id in participants[p].unavailable or t in self.member_slots[p]
-                       for p in m.participants):
+                if any(
+                    slot.id in participants[p].unavailable or t in self.member_slots[p]
+                    for p in m.participants
+                ):
                     continue
                 if loc is not None and loc in self.blocked_locations[t]:
                     continue
@@ -173,8 +178,7 @@ class SchedulingModel:
             if m.required:
                 lits = [self.x[m.id, s] for s in self.domain[m.id]]
                 if not lits:
-                    self.infeasible_reasons.append(
-                        f"required meeting {m.id} has no possible slot")
+                    self.infeasible_reasons.append(f"required meeting {m.id} has no possible slot")
                 self.model.add_exactly_one(lits) if lits else self.model.add_bool_or([])
 
     def add_workshop_candidates(self) -> None:
@@ -186,8 +190,10 @@ class SchedulingModel:
                 p = participants[c.participant]
                 if c.participant in w.members or (w.id, c.participant) in self.y:
                     continue
-                if any(self.instance.slots[s].id in p.unavailable or s in self.member_slots[p.id]
-                       for s in slots):
+                if any(
+                    self.instance.slots[s].id in p.unavailable or s in self.member_slots[p.id]
+                    for s in slots
+                ):
                     continue
                 self.y[w.id, c.participant] = self.model.new_bool_var(f"y[{w.id},{p.id}]")
 
@@ -197,7 +203,8 @@ class SchedulingModel:
             placed = [v for (wid, _), v in self.y.items() if wid == w.id]
             size = len(w.members) + sum(placed)
             if w.min_size > len(w.members) + len(placed) or (
-                    w.max_size is not None and w.max_size < len(w.members)):
+                w.max_size is not None and w.max_size < len(w.members)
+            ):
                 self.infeasible_reasons.append(f"workshop {w.id} cannot reach its size bounds")
             self.model.add(size >= w.min_size)
             if w.max_size is not None:
@@ -241,8 +248,11 @@ class SchedulingModel:
         per = self._meetings_of()
         wslots = {w.id: len(w.slots) for w in self.instance.workshops}
         for part in self.instance.participants:
-            lits = [b for t in range(len(self.instance.slots))
-                    if not isinstance(b := self.busy[part.id, t], int)]
+            lits = [
+                b
+                for t in range(len(self.instance.slots))
+                if not isinstance(b := self.busy[part.id, t], int)
+            ]
             if not lits:
                 continue
             terms: list[LinearExpr] = [self.scheduled[m] for m in per[part.id]]
@@ -327,8 +337,11 @@ class SchedulingModel:
         if not sizes or any(v != 2 for v in sizes.values()) or self.instance.workshops:
             return
         for s in range(len(self.instance.slots)):
-            lits = [b for p in self.instance.participants
-                    if not isinstance(b := self.busy[p.id, s], int)]
+            lits = [
+                b
+                for p in self.instance.participants
+                if not isinstance(b := self.busy[p.id, s], int)
+            ]
             cap = 2 * (n_loc - len(self.blocked_locations[s]))
             if len(lits) > cap:
                 self.model.add(sum(lits) <= cap)
@@ -355,8 +368,9 @@ class SchedulingModel:
                 if self.block_starts and (p.id, d) in self.sure_active:
                     # Surely active that day: breaks = blocks - 1, with block-start
                     # literals st_i = b_i and not b_{i-1}.
-                    brks = [self._and3(bs[i], _not(bs[i - 1]) if i else 1, 1)
-                            for i in range(len(bs))]
+                    brks = [
+                        self._and3(bs[i], _not(bs[i - 1]) if i else 1, 1) for i in range(len(bs))
+                    ]
                     self.model.add(sum(brks) >= 1)  # redundant: at least one block
                     day_breaks: LinearExpr = sum(brks) - 1
                 else:
@@ -388,7 +402,7 @@ class SchedulingModel:
             for t in ts:
                 extra[p, day_of[t]] += 1
         for w in self.instance.workshops:
-            for (wid, p) in self.y:
+            for wid, p in self.y:
                 if wid == w.id:
                     for sid in w.slots:
                         extra[p, day_of[self.slot_index[sid]]] += 1
@@ -401,8 +415,9 @@ class SchedulingModel:
                 out[part.id, d] = (n if cap is None else min(n, cap)) + extra[part.id, d]
         return out
 
-    def _add_long_span_clauses(self, bs: Sequence[Lit], max_load: int,
-                               day_breaks: LinearExpr) -> None:
+    def _add_long_span_clauses(
+        self, bs: Sequence[Lit], max_load: int, day_breaks: LinearExpr
+    ) -> None:
         """Redundant (participant-centred view): a long span forces a break.
 
         At most `max_load` busy slots in the day, so busy in slots i and j
@@ -410,9 +425,13 @@ class SchedulingModel:
         least. One literal `gap` per participant-day, implied by each such
         pair (a 3-literal clause) and forcing breaks >= 1.
         """
-        pairs = [(i, j) for i in range(len(bs)) for j in range(i + max_load, len(bs))
-                 if not isinstance(bs[i], int) or bs[i]
-                 if not isinstance(bs[j], int) or bs[j]]
+        pairs = [
+            (i, j)
+            for i in range(len(bs))
+            for j in range(i + max_load, len(bs))
+            if not isinstance(bs[i], int) or bs[i]
+            if not isinstance(bs[j], int) or bs[j]
+        ]
         if not pairs or isinstance(day_breaks, int):
             return
         gap = self.model.new_bool_var("")
@@ -439,8 +458,9 @@ class SchedulingModel:
         for m in self.instance.meetings:
             if not m.required and self.domain[m.id]:
                 terms.append(m.weight * self.scheduled[m.id])
-        cw = {(w.id, c.participant): c.weight for w in self.instance.workshops
-              for c in w.candidates}
+        cw = {
+            (w.id, c.participant): c.weight for w in self.instance.workshops for c in w.candidates
+        }
         for key, v in self.y.items():
             terms.append(cw[key] * v)
         self.has_weight = bool(terms)
@@ -536,8 +556,9 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
     hint.values.extend(values)
 
 
-def _make_solver(limit: float, workers: int, seed: int,
-                 options: Mapping[str, object] | None, core: bool = True) -> cp_model.CpSolver:
+def _make_solver(
+    limit: float, workers: int, seed: int, options: Mapping[str, object] | None, core: bool = True
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.max_time_in_seconds = max(0.05, limit)
@@ -556,9 +577,14 @@ def _make_solver(limit: float, workers: int, seed: int,
     return solver
 
 
-def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str],
-                   placed: Mapping[str, Sequence[str]] | None, limit: float,
-                   workers: int, seed: int) -> list[int] | None:
+def _complete_hint(
+    sm: SchedulingModel,
+    start_slots: Mapping[str, str],
+    placed: Mapping[str, Sequence[str]] | None,
+    limit: float,
+    workers: int,
+    seed: int,
+) -> list[int] | None:
     """A value for every variable from a schedule's slots (greedy or previous), or None.
 
     CP-SAT only uses a partial hint as a guide (and checks a complete one after
@@ -569,6 +595,7 @@ def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str],
     is also a valid schedule to fall back on. Workshop candidates follow
     `placed` when given, else the candidates' weight is maximised.
     """
+
     def attempt(fix_candidates: bool) -> list[int] | None:
         probe = sm.model.clone()
         probe.clear_objective()  # type: ignore[no-untyped-call]
@@ -598,8 +625,9 @@ def _complete_hint(sm: SchedulingModel, start_slots: Mapping[str, str],
     return attempt(True) or (attempt(False) if placed is not None else None)
 
 
-def _lp_guided_slots(sm: SchedulingModel, values: Mapping[str, Mapping[int, float]]
-                     ) -> dict[str, str]:
+def _lp_guided_slots(
+    sm: SchedulingModel, values: Mapping[str, Mapping[int, float]]
+) -> dict[str, str]:
     """Slots of the greedy guided by the lexicographic LP's `values` (LP rounding), or None.
 
     Measured on generated events of 5,000 requests: the first-fit greedy
@@ -618,22 +646,28 @@ def _lp_guided_slots(sm: SchedulingModel, values: Mapping[str, Mapping[int, floa
 def _hint_key(sm: SchedulingModel, slot_of: Mapping[str, str]) -> tuple[int, int, int]:
     """Lexicographic rank of a hint's slots: required meetings missing, shortfall, -weight."""
     inst = sm.instance
-    held = {mid: sid for mid, sid in slot_of.items()
-            if (mid, sm.slot_index.get(sid, -1)) in sm.x}
+    held = {mid: sid for mid, sid in slot_of.items() if (mid, sm.slot_index.get(sid, -1)) in sm.x}
     objective = evaluate(inst, held, {})
     missing = sum(1 for m in inst.meetings if m.required and m.id not in held)
     return (missing, objective.shortfall, -objective.weight)
 
 
-def _stage_value(sm: SchedulingModel, values: Sequence[int], name: str,
-                 previous_slot: Mapping[str, str]) -> int:
+def _stage_value(
+    sm: SchedulingModel, values: Sequence[int], name: str, previous_slot: Mapping[str, str]
+) -> int:
     """Value of a stage's objective on a complete solution, recomputed from the schedule."""
     inst = sm.instance
     slot_of = {mid: inst.slots[s].id for (mid, s), v in sm.x.items() if values[v.index]}
     if name == "changes":
-        return sum(1 for m in inst.meetings
-                   if ((m.id in slot_of) if m.id not in previous_slot
-                       else slot_of.get(m.id) != previous_slot[m.id]))
+        return sum(
+            1
+            for m in inst.meetings
+            if (
+                (m.id in slot_of)
+                if m.id not in previous_slot
+                else slot_of.get(m.id) != previous_slot[m.id]
+            )
+        )
     placed: dict[str, list[str]] = defaultdict(list)
     for (wid, p), v in sm.y.items():
         if values[v.index]:
@@ -661,9 +695,15 @@ def _first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[in
     return None
 
 
-def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, workers: int,
-                      seed: int, options: Mapping[str, object] | None,
-                      max_probes: int = 3) -> tuple[int, list[int] | None]:
+def _probe_from_below(
+    model: cp_model.CpModel,
+    expr: LinearExpr,
+    budget: float,
+    workers: int,
+    seed: int,
+    options: Mapping[str, object] | None,
+    max_probes: int = 3,
+) -> tuple[int, list[int] | None]:
     """Prove small lower bounds: is there a schedule with expr <= k, k = 0, 1, ...?
 
     Measured on the B2B set: "no schedule without breaks" is proved in under
@@ -687,10 +727,16 @@ def _probe_from_below(model: cp_model.CpModel, expr: LinearExpr, budget: float, 
     return lb, None
 
 
-def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0,
-          hint: Mapping[str, tuple[str, str]] | None = None,
-          previous: Result | None = None,
-          options: Mapping[str, object] | None = None) -> Result:
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int = 0,
+    hint: Mapping[str, tuple[str, str]] | None = None,
+    previous: Result | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Result:
     """Solve `instance` lexicographically (shortfall, weight, breaks[, changes]).
 
     `hint` maps meeting ids to (slot, location) of a known schedule (e.g. the
@@ -702,27 +748,32 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
-    switches = {k[len("model_"):]: v for k, v in (options or {}).items()
-                if k.startswith("model_")}
+    switches = {k[len("model_") :]: v for k, v in (options or {}).items() if k.startswith("model_")}
     probe_breaks = bool(switches.pop("probe_breaks", True))
     lp_guided = bool(switches.pop("lp_guided_hint", True))
     first_solution_share = float(switches.pop("first_solution_share", 0.15))  # type: ignore[arg-type]
     large_from = int(switches.pop("large_from", 20_000))  # type: ignore[call-overload]
     # Core-guided search only where measured useful: breaks (sums of literals
     # whose optimum is small). Weight and shortfall are left to LNS and the LP.
-    core_stages = {"weight": bool(switches.pop("core_weight", False)),
-                   "shortfall": bool(switches.pop("core_shortfall", False))}
+    core_stages = {
+        "weight": bool(switches.pop("core_weight", False)),
+        "shortfall": bool(switches.pop("core_shortfall", False)),
+    }
     options = {k: v for k, v in (options or {}).items() if not k.startswith("model_")}
     sm = SchedulingModel(
-        instance, block_starts=bool(switches.get("block_starts", False)),
+        instance,
+        block_starts=bool(switches.get("block_starts", False)),
         long_span_clauses=bool(switches.get("long_span_clauses", True)),
-        redundant_counts=bool(switches.get("redundant_counts", True))).build()
+        redundant_counts=bool(switches.get("redundant_counts", True)),
+    ).build()
     model = sm.model
     stats: dict[str, float | int | str] = {
         "build_s": round(time.monotonic() - t0, 3),
         "variables": len(model.proto.variables),
         "constraints": len(model.proto.constraints),
-        "workers": workers, "seed": seed, "time_limit_s": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "time_limit_s": time_limit,
     }
     if len(model.proto.variables) >= large_from and options is not None:
         # Measured on a 5,000-request event: presolve probing took ~10 s of every
@@ -758,8 +809,9 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         tg = time.monotonic()
         guided = _lp_guided_slots(sm, guide)
         stats["lp_guide_s"] = round(time.monotonic() - tg, 3)
-        if guided is not None and (not start_slots or _hint_key(sm, guided)
-                                   < _hint_key(sm, start_slots)):
+        if guided is not None and (
+            not start_slots or _hint_key(sm, guided) < _hint_key(sm, start_slots)
+        ):
             start_slots = guided
             stats["hint_source"] = "lp_guided_greedy"
         else:
@@ -771,17 +823,27 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     solution: list[int] | None = None
     if start_slots:
         tc = time.monotonic()
-        placed_before = ({w.id: w.participants for w in previous.workshops}
-                         if previous is not None else None)
-        solution = _complete_hint(sm, start_slots, placed_before, min(0.15 * time_limit,
-                                                       0.3 * (deadline - tc)), workers, seed)
+        placed_before = (
+            {w.id: w.participants for w in previous.workshops} if previous is not None else None
+        )
+        solution = _complete_hint(
+            sm,
+            start_slots,
+            placed_before,
+            min(0.15 * time_limit, 0.3 * (deadline - tc)),
+            workers,
+            seed,
+        )
         stats["hint_completion_s"] = round(time.monotonic() - tc, 3)
         stats["hint_completed"] = int(solution is not None)
 
     targets: dict[str, int] = {}
     if previous is not None and previous.objective is not None:
-        targets = {"shortfall": previous.objective.shortfall,
-                   "weight": previous.objective.weight, "breaks": previous.objective.breaks}
+        targets = {
+            "shortfall": previous.objective.shortfall,
+            "weight": previous.objective.weight,
+            "breaks": previous.objective.breaks,
+        }
         # Measured on a 2,000-request event: without presolve, the 5 s re-optimisation
         # gets through every stage (with it, presolve alone ate most stages).
         options = {"cp_model_presolve": False, **options}
@@ -801,8 +863,12 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
     if not plan:  # pure feasibility
         plan.append(("feasibility", 0, False))
 
-    if (solution is None and previous is None and first_solution_share > 0
-            and plan[0][0] != "feasibility"):
+    if (
+        solution is None
+        and previous is None
+        and first_solution_share > 0
+        and plan[0][0] != "feasibility"
+    ):
         # No valid start (e.g. the greedy breaks the spread rule): find one first with
         # a pure SAT search, far faster than the stages' default search here. Not when
         # re-optimising: any schedule would be far from the previous one (measured:
@@ -818,11 +884,14 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         if sm.has_shortfall and _stage_value(sm, solution, "shortfall", {}) == 0:
             proved_by_hint["shortfall"] = 0
             wz = lp.weight_at_zero_shortfall
-            if (sm.has_weight and wz is not None
-                    and _stage_value(sm, solution, "weight", {}) == wz):
+            if sm.has_weight and wz is not None and _stage_value(sm, solution, "weight", {}) == wz:
                 proved_by_hint["weight"] = wz
-        elif not sm.has_shortfall and sm.has_weight and lp.weight is not None and (
-                _stage_value(sm, solution, "weight", {}) == lp.weight):
+        elif (
+            not sm.has_shortfall
+            and sm.has_weight
+            and lp.weight is not None
+            and (_stage_value(sm, solution, "weight", {}) == lp.weight)
+        ):
             proved_by_hint["weight"] = lp.weight
     stages: list[_Stage] = []
     solved_any = False
@@ -880,15 +949,13 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
             if found is not None:
                 _set_hint(model, found)  # optimal already; the solve below proves it
             budget -= time.monotonic() - ts
-        solver = _make_solver(budget, workers, seed, options,
-                              core=core_stages.get(name, True))
+        solver = _make_solver(budget, workers, seed, options, core=core_stages.get(name, True))
         progress = _Progress(t0)
         status = solver.solve(model, progress)
         if status == cp_model.UNKNOWN and solution is None and deadline - time.monotonic() > 0.2:
             # No schedule at all yet: spend what is left on a first one (large events
             # under load can need more than the first stage's share to get started).
-            solver = _make_solver(deadline - time.monotonic(), workers, seed, options,
-                                  core=False)
+            solver = _make_solver(deadline - time.monotonic(), workers, seed, options, core=False)
             solver.parameters.stop_after_first_solution = True
             status = solver.solve(model, progress)
             if status == cp_model.OPTIMAL:
@@ -912,8 +979,7 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
             before = _stage_value(sm, incoming, name, previous_slot)
             if target is not None:
                 before = min(before, target) if maximise else max(before, target)
-            if solution is incoming or (before > stage.value if maximise
-                                        else before < stage.value):
+            if solution is incoming or (before > stage.value if maximise else before < stage.value):
                 solution, stage.value = incoming, before
                 status = cp_model.FEASIBLE
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -948,16 +1014,23 @@ def solve(instance: Instance, *, time_limit: float = 10.0, workers: int = 2, see
         first = stages[0]
         status_out = Status.INFEASIBLE if first.status == "INFEASIBLE" else Status.UNKNOWN
         reason = "; ".join(sm.infeasible_reasons) or (
-            "no schedule satisfies the hard rules" if status_out is Status.INFEASIBLE
-            else "no schedule found within the time limit")
+            "no schedule satisfies the hard rules"
+            if status_out is Status.INFEASIBLE
+            else "no schedule found within the time limit"
+        )
         return Result(
-            instance=instance.name, status=status_out,
+            instance=instance.name,
+            status=status_out,
             unscheduled=tuple(Unscheduled(m.id, "") for m in instance.meetings),
-            bound=Bound(), wall_time_s=round(time.monotonic() - t0, 3), reason=reason,
-            stats=stats)
+            bound=Bound(),
+            wall_time_s=round(time.monotonic() - t0, 3),
+            reason=reason,
+            stats=stats,
+        )
 
-    return _result_from(sm, solution, stages, solved_any, plan, previous_slot,
-                        previous_location, lp, t0, stats)
+    return _result_from(
+        sm, solution, stages, solved_any, plan, previous_slot, previous_location, lp, t0, stats
+    )
 
 
 def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:
@@ -981,8 +1054,9 @@ def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> Line
     return sum(terms)
 
 
-def evaluate(instance: Instance, slot_of: Mapping[str, str],
-             placed: Mapping[str, Sequence[str]]) -> Objective:
+def evaluate(
+    instance: Instance, slot_of: Mapping[str, str], placed: Mapping[str, Sequence[str]]
+) -> Objective:
     """Objective levels of a schedule (slot of each held meeting, candidates placed).
 
     Independent of the CP-SAT model: used to report the returned schedule's
@@ -1006,8 +1080,11 @@ def evaluate(instance: Instance, slot_of: Mapping[str, str],
             busy[p].update(w.slots)
             weight += cw.get(p, 0) if p not in w.members else 0
     shortfall = sum(max(0, p.min_meetings - held[p.id]) for p in instance.participants)
-    return Objective(shortfall=shortfall, weight=weight,
-                     breaks=sum(breaks_of(instance, busy[p.id]) for p in instance.participants))
+    return Objective(
+        shortfall=shortfall,
+        weight=weight,
+        breaks=sum(breaks_of(instance, busy[p.id]) for p in instance.participants),
+    )
 
 
 def breaks_of(instance: Instance, busy_slots: set[str]) -> int:
@@ -1027,10 +1104,18 @@ def breaks_of(instance: Instance, busy_slots: set[str]) -> int:
     return count
 
 
-def _result_from(sm: SchedulingModel, solution: Sequence[int], stages: list[_Stage],
-                 solved_any: bool, plan: Sequence[tuple[str, LinearExpr, bool]],
-                 previous_slot: Mapping[str, str], previous_location: Mapping[str, str],
-                 lp: object, t0: float, stats: dict[str, float | int | str]) -> Result:
+def _result_from(
+    sm: SchedulingModel,
+    solution: Sequence[int],
+    stages: list[_Stage],
+    solved_any: bool,
+    plan: Sequence[tuple[str, LinearExpr, bool]],
+    previous_slot: Mapping[str, str],
+    previous_location: Mapping[str, str],
+    lp: object,
+    t0: float,
+    stats: dict[str, float | int | str],
+) -> Result:
     inst = sm.instance
     slot_of = {mid: inst.slots[s].id for (mid, s), v in sm.x.items() if solution[v.index]}
     placed: dict[str, list[str]] = defaultdict(list)
@@ -1043,9 +1128,11 @@ def _result_from(sm: SchedulingModel, solution: Sequence[int], stages: list[_Sta
     by_name = {st.name: st for st in stages}
     levels = ("shortfall", "weight", "breaks")
     planned = {name for name, _, _ in plan}
-    proved = {lv: (lv not in planned) or (lv in by_name and by_name[lv].proved
-                                          and by_name[lv].status == "OPTIMAL")
-              for lv in levels}
+    proved = {
+        lv: (lv not in planned)
+        or (lv in by_name and by_name[lv].proved and by_name[lv].status == "OPTIMAL")
+        for lv in levels
+    }
     all_proved = all(proved.values())
     sf = by_name.get("shortfall")
     wt = by_name.get("weight")
@@ -1072,33 +1159,51 @@ def _result_from(sm: SchedulingModel, solution: Sequence[int], stages: list[_Sta
         breaks_bound = None
     bound = Bound(
         shortfall=(0 if "shortfall" not in planned else (sf.bound if sf else None)),
-        weight=weight_bound, breaks=breaks_bound)
+        weight=weight_bound,
+        breaks=breaks_bound,
+    )
 
-    meetings = tuple(ScheduledMeeting(m.id, slot_of[m.id], location_of[m.id])
-                     for m in inst.meetings if m.id in slot_of)
+    meetings = tuple(
+        ScheduledMeeting(m.id, slot_of[m.id], location_of[m.id])
+        for m in inst.meetings
+        if m.id in slot_of
+    )
     unscheduled = tuple(Unscheduled(m.id, "") for m in inst.meetings if m.id not in slot_of)
-    workshops = tuple(WorkshopPlacement(w.id, tuple(w.members) + tuple(placed.get(w.id, ())))
-                      for w in inst.workshops)
+    workshops = tuple(
+        WorkshopPlacement(w.id, tuple(w.members) + tuple(placed.get(w.id, ())))
+        for w in inst.workshops
+    )
     level_stages = [st for st in stages if st.name in levels]
     stats["time_to_best_s"] = max((st.time_to_best_s for st in level_stages), default=0.0)
     if all_proved:
         # Wall time since solve() started until the last level was proved.
-        stats["time_to_proof_s"] = max((st.ended_at_s for st in level_stages),
-                                       default=float(stats["build_s"]))
+        stats["time_to_proof_s"] = max(
+            (st.ended_at_s for st in level_stages), default=float(stats["build_s"])
+        )
     if previous_slot or previous_location:
         stats["changed_meetings"] = changed_meetings(
-            inst, previous_slot, previous_location, slot_of, location_of)
+            inst, previous_slot, previous_location, slot_of, location_of
+        )
     return Result(
         instance=inst.name,
         status=Status.OPTIMAL if all_proved and solved_any else Status.FEASIBLE,
-        meetings=meetings, unscheduled=unscheduled, workshops=workshops,
-        objective=objective, bound=bound, wall_time_s=round(time.monotonic() - t0, 3),
-        stats=stats)
+        meetings=meetings,
+        unscheduled=unscheduled,
+        workshops=workshops,
+        objective=objective,
+        bound=bound,
+        wall_time_s=round(time.monotonic() - t0, 3),
+        stats=stats,
+    )
 
 
-def changed_meetings(instance: Instance, previous_slot: Mapping[str, str],
-                     previous_location: Mapping[str, str], slot_of: Mapping[str, str],
-                     location_of: Mapping[str, str]) -> int:
+def changed_meetings(
+    instance: Instance,
+    previous_slot: Mapping[str, str],
+    previous_location: Mapping[str, str],
+    slot_of: Mapping[str, str],
+    location_of: Mapping[str, str],
+) -> int:
     """Meetings of `instance` whose slot or location differs from the previous schedule.
 
     Scheduled in exactly one of the two schedules counts as changed; held in
@@ -1108,8 +1213,14 @@ def changed_meetings(instance: Instance, previous_slot: Mapping[str, str],
     n = 0
     for m in instance.meetings:
         before, now = m.id in previous_slot, m.id in slot_of
-        moved = before and now and (previous_slot[m.id] != slot_of[m.id]
-                                    or previous_location.get(m.id) != location_of[m.id])
+        moved = (
+            before
+            and now
+            and (
+                previous_slot[m.id] != slot_of[m.id]
+                or previous_location.get(m.id) != location_of[m.id]
+            )
+        )
         if before != now or moved:
             n += 1
     return n

@@ -38,8 +38,11 @@ def effective_location(instance: Instance) -> dict[str, str | None]:
     return out
 
 
-def assign_tables(instance: Instance, slot_of: Mapping[str, str],
-                  previous_location: Mapping[str, str] | None = None) -> dict[str, str]:
+def assign_tables(
+    instance: Instance,
+    slot_of: Mapping[str, str],
+    previous_location: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Location of every held meeting, given its slot (meeting id -> slot id)."""
     previous_location = previous_location or {}
     eff = effective_location(instance)
@@ -73,8 +76,9 @@ def assign_tables(instance: Instance, slot_of: Mapping[str, str],
                 raise TableAssignmentError(f"location {loc} used twice in slot {slot.id}")
             taken.add(loc)
             out[mid] = loc
-        free_locs = [loc for loc in location_ids
-                     if loc not in taken and loc not in blocked[slot.id]]
+        free_locs = [
+            loc for loc in location_ids if loc not in taken and loc not in blocked[slot.id]
+        ]
         if len(free_meetings) > len(free_locs):
             raise TableAssignmentError(f"more meetings than free tables in slot {slot.id}")
         if free_meetings:

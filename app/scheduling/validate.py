@@ -54,8 +54,12 @@ RULES: dict[str, str] = {
     "max_break_spread": "participants' numbers of breaks differ by at most max_break_spread",
 }
 
-_COMPLETENESS = {"required_unscheduled", "workshop_member_missing", "workshop_too_small",
-                 "max_break_spread"}
+_COMPLETENESS = {
+    "required_unscheduled",
+    "workshop_member_missing",
+    "workshop_too_small",
+    "max_break_spread",
+}
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,8 @@ def validate(instance: Instance, result: Result) -> Report:
             placed[sm.id] = sm
 
     if result.status == Status.INFEASIBLE and (
-            result.meetings or any(w.participants for w in result.workshops)):
+        result.meetings or any(w.participants for w in result.workshops)
+    ):
         add("infeasible_with_schedule", [], "an INFEASIBLE result lists a schedule")
     for m in instance.meetings:
         if m.required and m.id not in placed:
@@ -171,31 +176,50 @@ def validate(instance: Instance, result: Result) -> Report:
             add("unknown_slot", [m.id, sm.slot], f"meeting {m.id} is in unknown slot {sm.slot}")
             ok = False
         if sm.location not in location_ids:
-            add("unknown_location", [m.id, sm.location],
-                f"meeting {m.id} is at unknown location {sm.location}")
+            add(
+                "unknown_location",
+                [m.id, sm.location],
+                f"meeting {m.id} is at unknown location {sm.location}",
+            )
             ok = False
         if not ok:
             continue
         valid[m.id] = sm
         slot = slots[sm.slot]
         if m.session is not None and slot.session != m.session:
-            add("session", [m.id, sm.slot], f"meeting {m.id} is restricted to session "
-                f"{m.session} but held in slot {sm.slot} (session {slot.session or 'none'})")
+            add(
+                "session",
+                [m.id, sm.slot],
+                f"meeting {m.id} is restricted to session "
+                f"{m.session} but held in slot {sm.slot} (session {slot.session or 'none'})",
+            )
         if m.slot is not None and sm.slot != m.slot:
-            add("fixed_slot", [m.id, sm.slot],
-                f"meeting {m.id} is fixed to slot {m.slot} but held in slot {sm.slot}")
+            add(
+                "fixed_slot",
+                [m.id, sm.slot],
+                f"meeting {m.id} is fixed to slot {m.slot} but held in slot {sm.slot}",
+            )
         if m.location is not None and sm.location != m.location:
-            add("fixed_location", [m.id, sm.location], f"meeting {m.id} is fixed to location "
-                f"{m.location} but held at {sm.location}")
+            add(
+                "fixed_location",
+                [m.id, sm.location],
+                f"meeting {m.id} is fixed to location {m.location} but held at {sm.location}",
+            )
         for pid in m.participants:
             pinned = participants[pid].location
             if pinned is not None and sm.location != pinned:
-                add("pinned_location", [m.id, pid, sm.location], f"meeting {m.id} is held at "
-                    f"{sm.location} but {pid} is pinned to {pinned}")
+                add(
+                    "pinned_location",
+                    [m.id, pid, sm.location],
+                    f"meeting {m.id} is held at {sm.location} but {pid} is pinned to {pinned}",
+                )
         for pid in m.participants:
             if sm.slot in participants[pid].unavailable:
-                add("unavailable", [m.id, pid, sm.slot],
-                    f"{pid} is unavailable in slot {sm.slot} but has meeting {m.id}")
+                add(
+                    "unavailable",
+                    [m.id, pid, sm.slot],
+                    f"{pid} is unavailable in slot {sm.slot} but has meeting {m.id}",
+                )
 
     # -- workshop placements (first placement of each known workshop)
     attend: dict[str, list[str]] = {}
@@ -214,33 +238,51 @@ def validate(instance: Instance, result: Result) -> Report:
         people = attend.get(w.id, [])
         for pid in w.members:
             if pid not in people:
-                add("workshop_member_missing", [w.id, pid],
-                    f"{pid} is a member of workshop {w.id} but does not attend it")
+                add(
+                    "workshop_member_missing",
+                    [w.id, pid],
+                    f"{pid} is a member of workshop {w.id} but does not attend it",
+                )
         allowed = set(w.members) | {c.participant for c in w.candidates}
         placement = next((wp for wp in result.workshops if wp.id == w.id), None)
         if placement is not None:
             twice = [p for p, n in Counter(placement.participants).items() if n > 1]
             for pid in people:
                 if pid not in allowed:
-                    add("workshop_outsider", [w.id, pid],
-                        f"{pid} attends workshop {w.id} but is neither member nor candidate")
+                    add(
+                        "workshop_outsider",
+                        [w.id, pid],
+                        f"{pid} attends workshop {w.id} but is neither member nor candidate",
+                    )
                 elif pid in twice:
-                    add("workshop_outsider", [w.id, pid],
+                    add(
+                        "workshop_outsider",
+                        [w.id, pid],
                         f"{pid} is listed {placement.participants.count(pid)} times "
-                        f"in workshop {w.id}")
+                        f"in workshop {w.id}",
+                    )
         size = len([p for p in people if p in allowed])
         if size < w.min_size:
-            add("workshop_too_small", [w.id],
-                f"workshop {w.id} has {size} participants, fewer than min_size {w.min_size}")
+            add(
+                "workshop_too_small",
+                [w.id],
+                f"workshop {w.id} has {size} participants, fewer than min_size {w.min_size}",
+            )
         if w.max_size is not None and size > w.max_size:
-            add("workshop_too_large", [w.id],
-                f"workshop {w.id} has {size} participants, more than max_size {w.max_size}")
+            add(
+                "workshop_too_large",
+                [w.id],
+                f"workshop {w.id} has {size} participants, more than max_size {w.max_size}",
+            )
         for pid in people:
             if pid in participants:
                 for sid in w.slots:
                     if sid in participants[pid].unavailable:
-                        add("unavailable", [w.id, pid, sid], f"{pid} is unavailable in slot "
-                            f"{sid} but attends workshop {w.id}")
+                        add(
+                            "unavailable",
+                            [w.id, pid, sid],
+                            f"{pid} is unavailable in slot {sid} but attends workshop {w.id}",
+                        )
 
     # -- one activity per location and slot, and per participant and slot
     at_location: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -261,15 +303,21 @@ def validate(instance: Instance, result: Result) -> Report:
         for s in instance.slots:
             items = at_location.get((loc.id, s.id), [])
             if len(items) > 1:
-                add("location_conflict", [loc.id, s.id, *(i.split(" ", 1)[1] for i in items)],
+                add(
+                    "location_conflict",
+                    [loc.id, s.id, *(i.split(" ", 1)[1] for i in items)],
                     f"location {loc.id} holds {len(items)} activities in slot {s.id}: "
-                    + ", ".join(items))
+                    + ", ".join(items),
+                )
     for p in instance.participants:
         for s in instance.slots:
             items = activities.get((p.id, s.id), [])
             if len(items) > 1:
-                add("participant_conflict", [p.id, s.id, *(i.split(" ", 1)[1] for i in items)],
-                    f"{p.id} has {len(items)} activities in slot {s.id}: " + ", ".join(items))
+                add(
+                    "participant_conflict",
+                    [p.id, s.id, *(i.split(" ", 1)[1] for i in items)],
+                    f"{p.id} has {len(items)} activities in slot {s.id}: " + ", ".join(items),
+                )
 
     # -- caps and precedences
     held: dict[str, int] = dict.fromkeys(participants, 0)
@@ -278,19 +326,30 @@ def validate(instance: Instance, result: Result) -> Report:
             held[pid] += 1
     for p in instance.participants:
         if p.max_meetings is not None and held[p.id] > p.max_meetings:
-            add("max_meetings", [p.id], f"{p.id} holds {held[p.id]} meetings, "
-                f"more than max_meetings {p.max_meetings}")
+            add(
+                "max_meetings",
+                [p.id],
+                f"{p.id} holds {held[p.id]} meetings, more than max_meetings {p.max_meetings}",
+            )
     for m in instance.meetings:
         if m.id not in valid:
             continue
         for before in m.after:
             if before not in placed:
-                add("precedence", [m.id, before],
-                    f"meeting {m.id} must come after {before}, which is not scheduled")
+                add(
+                    "precedence",
+                    [m.id, before],
+                    f"meeting {m.id} must come after {before}, which is not scheduled",
+                )
             elif before in valid and (
-                    slot_index[valid[before].slot] >= slot_index[valid[m.id].slot]):
-                add("precedence", [m.id, before], f"meeting {m.id} (slot {valid[m.id].slot}) "
-                    f"must come after {before} (slot {valid[before].slot})")
+                slot_index[valid[before].slot] >= slot_index[valid[m.id].slot]
+            ):
+                add(
+                    "precedence",
+                    [m.id, before],
+                    f"meeting {m.id} (slot {valid[m.id].slot}) "
+                    f"must come after {before} (slot {valid[before].slot})",
+                )
 
     # -- objective
     busy: dict[str, set[str]] = defaultdict(set)
@@ -302,8 +361,12 @@ def validate(instance: Instance, result: Result) -> Report:
         most = max(breaks, key=lambda p: breaks[p])
         least = min(breaks, key=lambda p: breaks[p])
         if breaks[most] - breaks[least] > spread:
-            add("max_break_spread", [most, least], f"{most} has {breaks[most]} breaks and "
-                f"{least} has {breaks[least]}: more than max_break_spread {spread} apart")
+            add(
+                "max_break_spread",
+                [most, least],
+                f"{most} has {breaks[most]} breaks and "
+                f"{least} has {breaks[least]}: more than max_break_spread {spread} apart",
+            )
     shortfall = sum(max(0, p.min_meetings - held[p.id]) for p in instance.participants)
     weight = sum(meetings[mid].weight for mid in placed if not meetings[mid].required)
     for w in instance.workshops:
@@ -311,6 +374,7 @@ def validate(instance: Instance, result: Result) -> Report:
         weight += sum(cand.get(pid, 0) for pid in attend.get(w.id, []))
     objective = Objective(shortfall=shortfall, weight=weight, breaks=sum(breaks.values()))
 
-    ordered = tuple(v for rule in RULES for v in found[rule]
-                    if claims_schedule or rule not in _COMPLETENESS)
+    ordered = tuple(
+        v for rule in RULES for v in found[rule] if claims_schedule or rule not in _COMPLETENESS
+    )
     return Report(violations=ordered, objective=objective, breaks=breaks, meetings_held=held)

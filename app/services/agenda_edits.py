@@ -177,22 +177,38 @@ class _Namer:
             # ids: participant, slot, then the activities there; name what is not the edit.
             others = [i for i in ids[2:] if i not in edited]
             other = self(others[0]) if others and others[0].startswith("w") else ""
-            return Problem(v.rule, who=self(ids[0]), time=self(ids[1]), other=other,
-                           message=message, slot_id=self.slot(ids[1]))
+            return Problem(
+                v.rule,
+                who=self(ids[0]),
+                time=self(ids[1]),
+                other=other,
+                message=message,
+                slot_id=self.slot(ids[1]),
+            )
         if v.rule == "location_conflict":
-            return Problem(v.rule, table=self(ids[0]), time=self(ids[1]), message=message,
-                           slot_id=self.slot(ids[1]))
+            return Problem(
+                v.rule,
+                table=self(ids[0]),
+                time=self(ids[1]),
+                message=message,
+                slot_id=self.slot(ids[1]),
+            )
         if v.rule == "unavailable":
-            return Problem(v.rule, who=self(ids[1]), time=self(ids[2]), message=message,
-                           slot_id=self.slot(ids[2]))
+            return Problem(
+                v.rule,
+                who=self(ids[1]),
+                time=self(ids[2]),
+                message=message,
+                slot_id=self.slot(ids[2]),
+            )
         if v.rule == "max_meetings":
             return Problem(v.rule, who=self(ids[0]), message=message)
         if v.rule == "pinned_location":
-            return Problem(v.rule, who=self(ids[1]), table=self(self.pinned.get(ids[1])),
-                           message=message)
+            return Problem(
+                v.rule, who=self(ids[1]), table=self(self.pinned.get(ids[1])), message=message
+            )
         if v.rule in ("session", "fixed_slot"):
-            return Problem(v.rule, time=self(ids[1]), message=message,
-                           slot_id=self.slot(ids[1]))
+            return Problem(v.rule, time=self(ids[1]), message=message, slot_id=self.slot(ids[1]))
         if v.rule == "fixed_location":
             return Problem(v.rule, table=self(ids[1]), message=message)
         return Problem(v.rule, message=message)
@@ -231,8 +247,9 @@ def _warnings(
         and after.meetings_held.get(p.id, 0) < before.meetings_held.get(p.id, 0)
     )
     if short:
-        out.append(Warning_("shortfall", before.objective.shortfall,
-                            after.objective.shortfall, short))
+        out.append(
+            Warning_("shortfall", before.objective.shortfall, after.objective.shortfall, short)
+        )
     return tuple(out)
 
 
@@ -390,9 +407,7 @@ def add(
     return EditOutcome((meeting,), warnings)
 
 
-def remove(
-    version_id: int, meeting_id: int, reason: str, *, actor_id: int | None
-) -> EditOutcome:
+def remove(version_id: int, meeting_id: int, reason: str, *, actor_id: int | None) -> EditOutcome:
     """Unschedule a meeting of a draft, saying why (the reason shows in the unplaced list)."""
     version = _editable(version_id)
     meeting = _scheduled_unlocked(version, meeting_id)
@@ -416,9 +431,7 @@ def remove(
     return EditOutcome((meeting,), warnings)
 
 
-def swap(
-    version_id: int, meeting_id: int, other_id: int, *, actor_id: int | None
-) -> EditOutcome:
+def swap(version_id: int, meeting_id: int, other_id: int, *, actor_id: int | None) -> EditOutcome:
     """Exchange the places (slot and table) of two scheduled, unlocked meetings of a draft."""
     version = _editable(version_id)
     first = _scheduled_unlocked(version, meeting_id)

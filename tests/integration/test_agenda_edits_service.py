@@ -57,9 +57,7 @@ def day(app):
     version = _draft(event)
     meetings = {
         name: db.session.execute(
-            db.select(Meeting).where(
-                Meeting.version_id == version.id, Meeting.request_id == r.id
-            )
+            db.select(Meeting).where(Meeting.version_id == version.id, Meeting.request_id == r.id)
         ).scalar_one()
         for name, r in requests.items()
     }
@@ -110,10 +108,14 @@ def test_move_accepted_moves_meeting_and_bookings_and_is_audited(day):
     ).scalar_one()
     assert entry.target_id == meeting.id
     assert entry.details["before"] == {
-        "status": "scheduled", "slot_id": s[0].id, "location_id": t[0].id
+        "status": "scheduled",
+        "slot_id": s[0].id,
+        "location_id": t[0].id,
     }
     assert entry.details["after"] == {
-        "status": "scheduled", "slot_id": s[2].id, "location_id": t[2].id
+        "status": "scheduled",
+        "slot_id": s[2].id,
+        "location_id": t[2].id,
     }
     assert entry.details["warnings"] == []
 
@@ -197,9 +199,7 @@ def test_move_database_conflict_is_an_agenda_error(day, monkeypatch):
         agenda_edits, "validate", lambda instance, result: Report((), Objective(0, 0, 0))
     )
     with pytest.raises(agenda.AgendaError, match=r"^database_conflict$"):
-        agenda_edits.move(
-            day["version"].id, m["gamma-dechets"].id, s[0].id, t[0].id, actor_id=None
-        )
+        agenda_edits.move(day["version"].id, m["gamma-dechets"].id, s[0].id, t[0].id, actor_id=None)
     db.session.rollback()
     meeting = db.session.get(Meeting, m["gamma-dechets"].id)
     assert (meeting.slot_id, meeting.location_id) == (s[0].id, t[1].id)
@@ -318,8 +318,9 @@ def test_swap_refused_with_a_locked_meeting(day):
     m = day["m"]
     agenda.set_locked(day["version"].id, m["beta-voirie"].id, True, actor_id=None)
     with pytest.raises(agenda.AgendaError, match=r"^locked$"):
-        agenda_edits.swap(day["version"].id, m["alpha-voirie"].id, m["beta-voirie"].id,
-                          actor_id=None)
+        agenda_edits.swap(
+            day["version"].id, m["alpha-voirie"].id, m["beta-voirie"].id, actor_id=None
+        )
 
 
 def test_move_refused_onto_a_workshop_of_a_participant(day):

@@ -96,12 +96,19 @@ def test_edit_page_has_labelled_selects_with_french_times(client, demo):
     assert '<label class="form-label" for="slot">Créneau</label>' in page
     assert '<label class="form-label" for="table">Table</label>' in page
     assert '<label class="form-label" for="reason">Raison du retrait</label>' in page
-    for control in ("slot", "table", "other", "reason", "move-submit", "swap-submit",
-                    "remove-submit", "csrf_token"):
+    for control in (
+        "slot",
+        "table",
+        "other",
+        "reason",
+        "move-submit",
+        "swap-submit",
+        "remove-submit",
+        "csrf_token",
+    ):
         assert page.count(f'id="{control}"') <= 1, control  # ids stay unique on the page
     first = demo.slots[0]
     assert f'<option selected value="{first.id}">14\u00a0h\u00a000</option>' in page
-
 
 
 def test_version_page_links_each_meeting_to_its_edit_page(client, demo):
@@ -243,8 +250,7 @@ def test_swap_through_the_page(client, demo):
         people = [link.participant_id for link in meeting.participant_links]
         off = _unavailable(people)
         return all(
-            busy.get((p, slot_id), other.id) == other.id and (p, slot_id) not in off
-            for p in people
+            busy.get((p, slot_id), other.id) == other.id and (p, slot_id) not in off for p in people
         )
 
     # Two meetings at one table (pinned tables stay right) whose people are free in the
@@ -264,8 +270,7 @@ def test_swap_through_the_page(client, demo):
     response = _post(client, version, first, "echanger", {"other": second.id})
     assert response.status_code == 302
     db.session.expire_all()
-    after = (db.session.get(Meeting, first.id).slot_id,
-             db.session.get(Meeting, second.id).slot_id)
+    after = (db.session.get(Meeting, first.id).slot_id, db.session.get(Meeting, second.id).slot_id)
     assert after == slots[::-1]
     flashed = text(client.get(f"/organisation/versions/{version.id}"))
     assert "Les deux rendez-vous ont échangé leurs places." in flashed
@@ -342,4 +347,4 @@ def test_soft_rule_is_accepted_with_a_warning_flash(client, demo):
         "Modification enregistrée, mais le nombre total de temps morts entre rendez-vous "
         "passe de 0 à 1." in page
     )
-    assert 'alert-warning' in page
+    assert "alert-warning" in page

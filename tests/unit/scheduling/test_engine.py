@@ -296,8 +296,9 @@ def test_schedule_with_pinned_locations_matches_exhaustive_optimum(data: dict[st
 def _four_meetings() -> tuple[Instance, Result]:
     """Four meetings over two slots and the valid schedule a first run could have made."""
     inst = instance(meetings=meetings(("b1", "c1"), ("b2", "c2"), ("b1", "c2"), ("b2", "c1")))
-    previous = result({"m1": ("s1", "T1"), "m2": ("s1", "T2"), "m3": ("s2", "T1"),
-                       "m4": ("s2", "T2")})
+    previous = result(
+        {"m1": ("s1", "T1"), "m2": ("s1", "T2"), "m3": ("s2", "T1"), "m4": ("s2", "T2")}
+    )
     assert validate(inst, previous).ok
     return inst, previous
 
@@ -307,13 +308,17 @@ def test_carry_over_drops_cancelled_and_newly_impossible_meetings() -> None:
     changed = replace(
         inst,
         meetings=tuple(m for m in inst.meetings if m.id != "m2"),
-        participants=tuple(replace(p, unavailable=frozenset({"s2"})) if p.id == "c1" else p
-                           for p in inst.participants),
+        participants=tuple(
+            replace(p, unavailable=frozenset({"s2"})) if p.id == "c1" else p
+            for p in inst.participants
+        ),
     )
     kept = carry_over(changed, previous)
     assert kept is not None
     assert {m.id: (m.slot, m.location) for m in kept.meetings} == {
-        "m1": ("s1", "T1"), "m3": ("s2", "T1")}
+        "m1": ("s1", "T1"),
+        "m3": ("s2", "T1"),
+    }
     assert [u.id for u in kept.unscheduled] == ["m4"]
     assert validate(changed, kept).ok
     assert kept.objective == validate(changed, kept).objective
@@ -321,8 +326,10 @@ def test_carry_over_drops_cancelled_and_newly_impossible_meetings() -> None:
 
 def test_carry_over_gives_up_when_a_required_meeting_is_left_out() -> None:
     inst, previous = _four_meetings()
-    required = replace(inst, meetings=tuple(
-        replace(m, required=True) if m.id == "m4" else m for m in inst.meetings))
+    required = replace(
+        inst,
+        meetings=tuple(replace(m, required=True) if m.id == "m4" else m for m in inst.meetings),
+    )
     without_m4 = replace(previous, meetings=tuple(m for m in previous.meetings if m.id != "m4"))
     assert carry_over(required, without_m4) is None
 
@@ -334,9 +341,12 @@ def test_reoptimize_keeps_the_previous_schedule_when_the_model_does_worse(
     from app.scheduling import engine
 
     def nothing(inst: Instance, **kwargs: object) -> Result:
-        return Result(instance=inst.name, status=Status.UNKNOWN,
-                      unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
-                      reason="no schedule found within the time limit")
+        return Result(
+            instance=inst.name,
+            status=Status.UNKNOWN,
+            unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
+            reason="no schedule found within the time limit",
+        )
 
     inst, previous = _four_meetings()
     cancelled = replace(inst, meetings=tuple(m for m in inst.meetings if m.id != "m2"))
@@ -346,5 +356,8 @@ def test_reoptimize_keeps_the_previous_schedule_when_the_model_does_worse(
     assert res.status is Status.FEASIBLE
     assert res.stats["changed_meetings"] == 0
     assert {m.id: (m.slot, m.location) for m in res.meetings} == {
-        "m1": ("s1", "T1"), "m3": ("s2", "T1"), "m4": ("s2", "T2")}
+        "m1": ("s1", "T1"),
+        "m3": ("s2", "T1"),
+        "m4": ("s2", "T2"),
+    }
     assert res.objective == Objective(shortfall=0, weight=3, breaks=0)

@@ -38,8 +38,10 @@ def _crowded(**changes: object) -> Instance:
     data: dict[str, object] = {
         "slots": [{"id": "s1"}],
         "participants": [
-            {"id": "b1"}, {"id": "b2"},
-            {"id": "c1", "min_meetings": 1}, {"id": "c2", "min_meetings": 1},
+            {"id": "b1"},
+            {"id": "b2"},
+            {"id": "c1", "min_meetings": 1},
+            {"id": "c2", "min_meetings": 1},
         ],
         "meetings": meetings(
             {"participants": ["b1", "c1"], "weight": 5},
@@ -56,8 +58,10 @@ def _capped() -> Instance:
     return _crowded(
         slots=[{"id": "s1"}, {"id": "s2"}],
         participants=[
-            {"id": "b1", "max_meetings": 1}, {"id": "b2"},
-            {"id": "c1", "min_meetings": 1}, {"id": "c2", "min_meetings": 1},
+            {"id": "b1", "max_meetings": 1},
+            {"id": "b2"},
+            {"id": "c1", "min_meetings": 1},
+            {"id": "c2", "min_meetings": 1},
         ],
     )
 
@@ -94,9 +98,10 @@ def test_fair_start_respects_unavailability_of_the_company() -> None:
     inst = _crowded(
         slots=[{"id": "s1"}, {"id": "s2"}],
         participants=[
-            {"id": "b1", "max_meetings": 1}, {"id": "b2", "unavailable": ["s2"]},
-            {"id": "c1", "min_meetings": 1}, {"id": "c2", "min_meetings": 1,
-                                                "unavailable": ["s1"]},
+            {"id": "b1", "max_meetings": 1},
+            {"id": "b2", "unavailable": ["s2"]},
+            {"id": "c1", "min_meetings": 1},
+            {"id": "c2", "min_meetings": 1, "unavailable": ["s1"]},
         ],
     )
     res = fair_start(inst)
@@ -106,11 +111,13 @@ def test_fair_start_respects_unavailability_of_the_company() -> None:
 
 def test_fair_start_keeps_required_meetings_of_the_base() -> None:
     # m1 is required: it stays, so c2 cannot meet b1 in the only slot (shortfall 1).
-    inst = _crowded(meetings=meetings(
-        {"participants": ["b1", "c1"], "weight": 5, "required": True},
-        {"participants": ["b2", "c1"], "weight": 1},
-        {"participants": ["b1", "c2"], "weight": 1},
-    ))
+    inst = _crowded(
+        meetings=meetings(
+            {"participants": ["b1", "c1"], "weight": 5, "required": True},
+            {"participants": ["b2", "c1"], "weight": 1},
+            {"participants": ["b1", "c2"], "weight": 1},
+        )
+    )
     res = fair_start(inst)
     assert res.status is Status.FEASIBLE
     assert _placed(res) == {"m1"}
@@ -118,10 +125,11 @@ def test_fair_start_keeps_required_meetings_of_the_base() -> None:
 
 
 def test_level_key_orders_shortfall_then_weight_then_breaks() -> None:
-    keys = sorted([Objective(1, 9, 0), Objective(0, 2, 5), Objective(0, 3, 9),
-                   Objective(0, 3, 1)], key=level_key)
-    assert keys == [Objective(0, 3, 1), Objective(0, 3, 9), Objective(0, 2, 5),
-                    Objective(1, 9, 0)]
+    keys = sorted(
+        [Objective(1, 9, 0), Objective(0, 2, 5), Objective(0, 3, 9), Objective(0, 3, 1)],
+        key=level_key,
+    )
+    assert keys == [Objective(0, 3, 1), Objective(0, 3, 9), Objective(0, 2, 5), Objective(1, 9, 0)]
 
 
 def test_better_is_strict_and_prefers_a_result_with_an_objective() -> None:
@@ -153,9 +161,12 @@ def test_fair_start_any_generated_instance_passes_validator(data: dict[str, obje
 
 
 def _nothing(inst: Instance, **kwargs: object) -> Result:
-    return Result(instance=inst.name, status=Status.UNKNOWN,
-                  unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
-                  reason="no schedule found within the time limit")
+    return Result(
+        instance=inst.name,
+        status=Status.UNKNOWN,
+        unscheduled=tuple(Unscheduled(m.id, "") for m in inst.meetings),
+        reason="no schedule found within the time limit",
+    )
 
 
 def test_schedule_returns_fair_start_when_model_finds_nothing(
@@ -200,8 +211,11 @@ def test_schedule_keeps_the_model_result_when_it_is_at_least_as_good() -> None:
 def test_fair_start_keep_all_only_adds_to_the_base() -> None:
     inst = _crowded(slots=[{"id": "s1"}, {"id": "s2"}])
     base = fair_start(inst)  # any valid base will do: take a first schedule, then complete it
-    previous = replace(base, meetings=tuple(m for m in base.meetings if m.id == "m1"),
-                       unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    previous = replace(
+        base,
+        meetings=tuple(m for m in base.meetings if m.id == "m1"),
+        unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")),
+    )
     res = fair_start(inst, previous, keep_all=True)
     kept = {(m.id, m.slot, m.location) for m in previous.meetings}
     assert kept <= {(m.id, m.slot, m.location) for m in res.meetings}
@@ -214,9 +228,12 @@ def test_reoptimize_completes_the_previous_schedule_when_model_finds_nothing(
     # The previous schedule held c1-b1 in s1 only; c2 (min_meetings 1) now needs b1,
     # free in s2. The engine adds that meeting and moves nothing.
     inst = _crowded(slots=[{"id": "s1"}, {"id": "s2"}])
-    previous = Result(instance="tiny", status=Status.FEASIBLE,
-                      meetings=(ScheduledMeeting("m1", "s1", "T1"),),
-                      unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    previous = Result(
+        instance="tiny",
+        status=Status.FEASIBLE,
+        meetings=(ScheduledMeeting("m1", "s1", "T1"),),
+        unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")),
+    )
     monkeypatch.setattr(engine.model, "solve", _nothing)
     res = engine.reoptimize(inst, previous, **FAST)
     assert res.status is Status.FEASIBLE
@@ -235,9 +252,12 @@ def test_fair_start_keep_all_places_a_required_meeting_missing_from_the_base() -
             {"participants": ["b1", "c2"], "weight": 1, "required": True},
         ),
     )
-    previous = Result(instance="tiny", status=Status.FEASIBLE,
-                      meetings=(ScheduledMeeting("m1", "s1", "T1"),),
-                      unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")))
+    previous = Result(
+        instance="tiny",
+        status=Status.FEASIBLE,
+        meetings=(ScheduledMeeting("m1", "s1", "T1"),),
+        unscheduled=(Unscheduled("m2", ""), Unscheduled("m3", "")),
+    )
     res = fair_start(inst, previous, keep_all=True)
     assert res.status is Status.FEASIBLE
     assert {m.id: m.slot for m in res.meetings} == {"m1": "s1", "m2": "s2", "m3": "s2"}

@@ -164,8 +164,10 @@ def test_greedy_guide_orders_optional_meetings_by_lp_value() -> None:
     # One table, one slot: b1 meets c1 or c2. First-fit takes m1 (instance order);
     # the guide's larger value on m2 takes m2 first.
     inst = instance(
-        slots=[{"id": "s1"}], locations=[{"id": "T1"}],
-        meetings=meetings(("b1", "c1"), ("b1", "c2")))
+        slots=[{"id": "s1"}],
+        locations=[{"id": "T1"}],
+        meetings=meetings(("b1", "c1"), ("b1", "c2")),
+    )
     assert [m.id for m in greedy(inst).meetings] == ["m1"]
     guided = greedy(inst, guide={"m1": {"s1": 0.25}, "m2": {"s1": 0.75}})
     assert [m.id for m in guided.meetings] == ["m2"]

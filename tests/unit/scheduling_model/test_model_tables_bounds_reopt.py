@@ -17,8 +17,11 @@ def _event(n_buyers: int = 3, n_companies: int = 6, n_slots: int = 4) -> Instanc
     """Each company asks every buyer; more requests than slots, so weights decide."""
     buyers = [Participant(f"b{i}", max_meetings=n_slots - 1) for i in range(n_buyers)]
     companies = people(*[f"c{j}" for j in range(n_companies)])
-    ms = [meeting(f"m{i}_{j}", f"b{i}", f"c{j}", weight=1 + (i + j) % 3)
-          for i in range(n_buyers) for j in range(n_companies)]
+    ms = [
+        meeting(f"m{i}_{j}", f"b{i}", f"c{j}", weight=1 + (i + j) % 3)
+        for i in range(n_buyers)
+        for j in range(n_companies)
+    ]
     return instance(slots(n_slots), tables(n_buyers), buyers + companies, ms)
 
 
@@ -36,8 +39,9 @@ def test_lp_bound_never_below_the_optimum():
 def test_lp_bounds_exact_on_a_capacity_limited_event():
     # 3 slots x 1 table: 3 meetings at most; the 3 heaviest weigh 5 + 4 + 3.
     ms = [meeting(f"m{w}", f"a{w}", f"b{w}", weight=w) for w in range(1, 6)]
-    inst = instance(slots(3), tables(1), people(*[f"{x}{w}" for x in "ab" for w in range(1, 6)]),
-                    ms)
+    inst = instance(
+        slots(3), tables(1), people(*[f"{x}{w}" for x in "ab" for w in range(1, 6)]), ms
+    )
     sm = SchedulingModel(inst).build()
     lp = lp_upper_bounds(inst, sm.domain, sm.blocked_locations)
     assert (lp.weight, lp.meetings) == (12, 3)
@@ -46,8 +50,11 @@ def test_lp_bounds_exact_on_a_capacity_limited_event():
 
 def test_tables_keep_pinned_locations_and_fixed_ones():
     parts = [Participant("b1", location="T2"), *people("c1", "c2", "c3")]
-    ms = [meeting("m1", "b1", "c1"), meeting("m2", "c2", "c3", location="T1"),
-          meeting("m3", "b1", "c3")]
+    ms = [
+        meeting("m1", "b1", "c1"),
+        meeting("m2", "c2", "c3", location="T1"),
+        meeting("m3", "b1", "c3"),
+    ]
     inst = instance(slots(3), tables(3), parts, ms)
     res = solve(inst, time_limit=5.0)
     assert violations(inst, res) == []
@@ -56,9 +63,17 @@ def test_tables_keep_pinned_locations_and_fixed_ones():
 
 
 def test_tables_keep_a_busy_participant_at_one_table():
-    inst = instance(slots(3), tables(4), people("b", "c1", "c2", "c3", "x", "y"),
-                    [meeting("m1", "b", "c1", slot="s1"), meeting("m2", "b", "c2", slot="s2"),
-                     meeting("m3", "b", "c3", slot="s3"), meeting("m4", "x", "y", slot="s2")])
+    inst = instance(
+        slots(3),
+        tables(4),
+        people("b", "c1", "c2", "c3", "x", "y"),
+        [
+            meeting("m1", "b", "c1", slot="s1"),
+            meeting("m2", "b", "c2", slot="s2"),
+            meeting("m3", "b", "c3", slot="s3"),
+            meeting("m4", "x", "y", slot="s2"),
+        ],
+    )
     loc = assign_tables(inst, {"m1": "s1", "m2": "s2", "m3": "s3", "m4": "s2"})
     assert loc["m1"] == loc["m2"] == loc["m3"]
     assert loc["m4"] != loc["m2"]
@@ -66,8 +81,9 @@ def test_tables_keep_a_busy_participant_at_one_table():
 
 def test_tables_leave_workshop_rooms_free():
     ws = [workshop("w1", ["s1"], ["a"], {}, location="T1")]
-    inst = instance(slots(1), tables(2), people("a", "b", "c"),
-                    [meeting("m1", "b", "c", slot="s1")], ws)
+    inst = instance(
+        slots(1), tables(2), people("a", "b", "c"), [meeting("m1", "b", "c", slot="s1")], ws
+    )
     assert assign_tables(inst, {"m1": "s1"}) == {"m1": "T2"}
 
 
@@ -95,14 +111,19 @@ def test_reoptimisation_keeps_locked_meetings_and_objective_levels():
     assert first.status == Status.OPTIMAL
     locked = first.meetings[0]
     # Lock one meeting; make one buyer unavailable in a slot where it meets (not the locked one).
-    meetings = tuple(dataclasses.replace(m, slot=locked.slot, location=locked.location,
-                                         required=True) if m.id == locked.id else m
-                     for m in inst.meetings)
+    meetings = tuple(
+        dataclasses.replace(m, slot=locked.slot, location=locked.location, required=True)
+        if m.id == locked.id
+        else m
+        for m in inst.meetings
+    )
     by_id = {m.id: m for m in inst.meetings}
     other = next(sm for sm in first.meetings if sm.slot != locked.slot)
     buyer = by_id[other.id].participants[0]
-    parts = tuple(dataclasses.replace(p, unavailable=frozenset({other.slot}))
-                  if p.id == buyer else p for p in inst.participants)
+    parts = tuple(
+        dataclasses.replace(p, unavailable=frozenset({other.slot})) if p.id == buyer else p
+        for p in inst.participants
+    )
     changed = dataclasses.replace(inst, meetings=meetings, participants=parts)
     second = solve(changed, time_limit=5.0, previous=first)
     assert violations(changed, second) == []
@@ -116,15 +137,24 @@ def test_reoptimisation_keeps_locked_meetings_and_objective_levels():
 
 
 def test_stage_values_recorded_in_lexicographic_order():
-    parts = [Participant("b", max_meetings=2), Participant("c1", min_meetings=1),
-             *people("c2", "c3")]
-    ms = [meeting("m1", "b", "c1", weight=1), meeting("m2", "b", "c2", weight=4),
-          meeting("m3", "b", "c3", weight=5)]
+    parts = [
+        Participant("b", max_meetings=2),
+        Participant("c1", min_meetings=1),
+        *people("c2", "c3"),
+    ]
+    ms = [
+        meeting("m1", "b", "c1", weight=1),
+        meeting("m2", "b", "c2", weight=4),
+        meeting("m3", "b", "c3", weight=5),
+    ]
     # c1 must meet b (shortfall first), so b's second meeting is the heaviest: 1 + 5.
     res = solve(instance(slots(4), tables(1), parts, ms), time_limit=5.0)
     assert res.objective == Objective(0, 6, 0)
-    assert (res.stats["shortfall_value"], res.stats["weight_value"],
-            res.stats["breaks_value"]) == (0, 6, 0)
+    assert (res.stats["shortfall_value"], res.stats["weight_value"], res.stats["breaks_value"]) == (
+        0,
+        6,
+        0,
+    )
 
 
 def test_lp_weight_bound_given_shortfall_is_lexicographic():
