@@ -13,8 +13,10 @@ whatever the catalogue translates; a few stable English strings are also asserte
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
@@ -55,6 +57,15 @@ def live_server(served):
     return served[0]
 
 
+def _message_ids() -> frozenset[str]:
+    pot = Path(__file__).resolve().parents[2] / "app" / "translations" / "messages.pot"
+    with pot.open("rb") as fh:
+        return frozenset(m.id for m in read_po(fh) if isinstance(m.id, str) and m.id)
+
+
+MESSAGE_IDS = _message_ids()
+
+
 class Texts:
     """The page's texts in one language, from the app's catalogue."""
 
@@ -62,6 +73,9 @@ class Texts:
         self.app, self.lang = app, lang
 
     def __call__(self, msgid: str, **values: object) -> str:
+        # A text the app does not have (a typo, or a message changed since) would silently
+        # come back in French and hide an untranslated English page.
+        assert msgid in MESSAGE_IDS, f"not a message of the app: {msgid!r}"
         with self.app.test_request_context(), force_locale(self.lang):
             return gettext(msgid, **values)
 
@@ -356,7 +370,9 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     assert after["Lumisol Marquage"] == moved["Lumisol Marquage"]  # locked: stays
     expect(page.get_by_role("heading", name=t("Ce qui change avant publication"))).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(t("Voir le détail"))).click()
+    page.get_by_role(
+        "link", name=t("Voir le détail, rendez-vous par rendez-vous et participant par participant")
+    ).click()
     expect(page.get_by_test_id("changes-removed")).to_contain_text("Trafic Solutions")
     expect(page.get_by_test_id("changes-removed")).to_contain_text(t("rendez-vous annulé"))
     assert_accessible(page)
@@ -373,6 +389,6 @@ def test_organiser_journey_from_set_up_to_mailing(page, served, lang):
     # 4 meetings × 2 accounts (the direction's and the company's) first, then one
     # cancellation × 2 accounts.
     expect(page.get_by_test_id("mail-counts").locator("caption")).to_have_text(
-        t("E-mails de cet événement par état (total : %(n)s)", n=10)
+        t("E-mails de cet événement par état (total : %(n)s)", n=10)
     )
     assert_accessible(page)
