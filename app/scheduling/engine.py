@@ -23,9 +23,9 @@ from dataclasses import replace
 
 from app.scheduling import model
 from app.scheduling.explain import diagnose_infeasible, fill_reasons
-from app.scheduling.fairstart import better, fair_start
+from app.scheduling.fairstart import better, fair_start, level_key
 from app.scheduling.greedy import greedy
-from app.scheduling.types import Instance, Objective, Result, Status, Unscheduled
+from app.scheduling.types import Instance, Result, Status, Unscheduled
 from app.scheduling.validate import Violation, validate
 
 __all__ = ["SolverBug", "carry_over", "changes_between", "lock_meetings", "reoptimize", "schedule"]
@@ -211,12 +211,8 @@ def _kept_status(
     if not got.ok:  # UNKNOWN without a schedule, or a partial one
         return Status.FEASIBLE
 
-    def key(objective: Objective, changed: int) -> tuple[int, int, int, int]:
-        return (objective.shortfall, -objective.weight, objective.breaks, changed)
-
-    if key(kept.objective, len(changes_between(instance, previous, kept))) > key(
-        got.objective, len(changes_between(instance, previous, result))
-    ):
+    kept_key = (*level_key(kept.objective), len(changes_between(instance, previous, kept)))
+    if kept_key > (*level_key(got.objective), len(changes_between(instance, previous, result))):
         return None
     tie = kept.objective == got.objective and result.status is Status.OPTIMAL
     return Status.OPTIMAL if tie else Status.FEASIBLE

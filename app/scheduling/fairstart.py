@@ -49,12 +49,7 @@ from app.scheduling.types import (
     Meeting,
     Objective,
     Result,
-    ScheduledMeeting,
-    Status,
-    Unscheduled,
-    WorkshopPlacement,
 )
-from app.scheduling.validate import validate
 
 __all__ = ["better", "fair_start", "level_key"]
 
@@ -288,32 +283,4 @@ def fair_start(
         if pid not in state.attendees[wid]:
             state.try_candidate(wid, pid)
 
-    result = Result(
-        instance=instance.name,
-        status=Status.FEASIBLE,
-        meetings=tuple(
-            ScheduledMeeting(m.id, *state.placed[m.id])
-            for m in instance.meetings
-            if m.id in state.placed
-        ),
-        unscheduled=tuple(
-            Unscheduled(m.id, "") for m in instance.meetings if m.id not in state.placed
-        ),
-        workshops=tuple(
-            WorkshopPlacement(w.id, tuple(state.attendees[w.id])) for w in instance.workshops
-        ),
-    )
-    report = validate(instance, result)
-    return Result(
-        instance=result.instance,
-        status=Status.FEASIBLE if report.ok else Status.UNKNOWN,
-        meetings=result.meetings,
-        unscheduled=result.unscheduled,
-        workshops=result.workshops,
-        objective=report.objective,
-        wall_time_s=round(time.monotonic() - t0, 3),
-        reason=None
-        if report.ok
-        else "fair start: " + "; ".join(v.message for v in report.violations[:3]),
-        stats={"solver": "fair start", "fair_rounds": done_rounds, "fair_served": served},
-    )
+    return state.result("fair start", t0, {"fair_rounds": done_rounds, "fair_served": served})

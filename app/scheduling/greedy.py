@@ -34,7 +34,7 @@ import heapq
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.scheduling.tables import effective_location
 from app.scheduling.types import (
@@ -129,6 +129,40 @@ class GreedyState:
             if w.location is not None and w.location in known:
                 for sid in w.slots:
                     self.taken.setdefault((w.location, sid), f"workshop {w.id}")
+
+    def result(self, solver: str, t0: float, stats: Mapping[str, float | int | str]) -> Result:
+        """The schedule placed so far, judged by the validator.
+
+        FEASIBLE when it breaks no hard rule, UNKNOWN otherwise (the reason names the first
+        violations, prefixed by `solver`); unscheduled meetings carry an empty reason.
+        """
+        inst = self.instance
+        draft = Result(
+            instance=inst.name,
+            status=Status.FEASIBLE,
+            meetings=tuple(
+                ScheduledMeeting(m.id, *self.placed[m.id])
+                for m in inst.meetings
+                if m.id in self.placed
+            ),
+            unscheduled=tuple(
+                Unscheduled(m.id, "") for m in inst.meetings if m.id not in self.placed
+            ),
+            workshops=tuple(
+                WorkshopPlacement(w.id, tuple(self.attendees[w.id])) for w in inst.workshops
+            ),
+        )
+        report = validate(inst, draft)
+        return replace(
+            draft,
+            status=Status.FEASIBLE if report.ok else Status.UNKNOWN,
+            objective=report.objective,
+            wall_time_s=round(time.monotonic() - t0, 3),
+            reason=None
+            if report.ok
+            else f"{solver}: " + "; ".join(v.message for v in report.violations[:3]),
+            stats={"solver": solver, **stats},
+        )
 
     def free_table(self, meeting: Meeting, slot: str) -> str | None:
         """A free location for `meeting` in `slot`, or None."""
@@ -278,37 +312,8 @@ def greedy(
     if repair_spread and instance.rules.max_break_spread is not None:
         moves = _repair_spread(state, domain, instance.rules.max_break_spread)
 
-    result = Result(
-        instance=instance.name,
-        status=Status.FEASIBLE,
-        meetings=tuple(
-            ScheduledMeeting(m.id, *state.placed[m.id])
-            for m in instance.meetings
-            if m.id in state.placed
-        ),
-        unscheduled=tuple(
-            Unscheduled(m.id, "") for m in instance.meetings if m.id not in state.placed
-        ),
-        workshops=tuple(
-            WorkshopPlacement(w.id, tuple(state.attendees[w.id])) for w in instance.workshops
-        ),
-    )
-    report = validate(instance, result)
-    status = Status.FEASIBLE if report.ok else Status.UNKNOWN
     unplaced = sum(1 for m in instance.meetings if m.required and m.id not in state.placed)
-    return Result(
-        instance=result.instance,
-        status=status,
-        meetings=result.meetings,
-        unscheduled=result.unscheduled,
-        workshops=result.workshops,
-        objective=report.objective,
-        wall_time_s=round(time.monotonic() - t0, 3),
-        reason=None
-        if report.ok
-        else "greedy: " + "; ".join(v.message for v in report.violations[:3]),
-        stats={"solver": "greedy", "required_unplaced": unplaced, "spread_moves": moves},
-    )
+    return state.result("greedy", t0, {"required_unplaced": unplaced, "spread_moves": moves})
 
 
 def _place_in_order(
