@@ -46,13 +46,28 @@ _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PARAM_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def _text(value: str) -> str:
+class _Text(icalendar.vText):
+    """TEXT escaped exactly as RFC 5545 §3.3.11 says: backslash, semicolon, comma, line break.
+
+    icalendar's own escaping first reads a literal backslash-N in the value as an already
+    escaped line break, so a name typed with ``\\N`` in it would come back with a line break.
+    """
+
+    def to_ical(self) -> bytes:
+        value = str(self)
+        escaped = (
+            value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+        )
+        return escaped.encode("utf-8")  # RFC 5545 content is UTF-8 (icalendar's default too)
+
+
+def _text(value: str) -> _Text:
     """TEXT as RFC 5545 allows it: CR LF and lone CR become LF, other controls are dropped.
 
-    The LF is kept (icalendar writes it as the escape ``\\n``), so a user's line break stays a
-    line break and can never start a new content line.
+    The LF is kept (written as the escape ``\\n``), so a user's line break stays a line break
+    and can never start a new content line.
     """
-    return _TEXT_CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _Text(_TEXT_CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def _param(value: str) -> str:
