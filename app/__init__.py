@@ -100,13 +100,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     register_cli(app)
 
-    from app.services import jobs
+    if app.config["SCHEDULER_INLINE_WORKER"]:
+        from app.services import jobs
 
-    @app.before_request
-    def _start_worker() -> None:
-        # Queued runs and unsent invitations resume after a restart of the web process,
-        # without waiting for an organiser to open the planning page.
-        jobs.ensure_background_worker(app)
+        @app.before_request
+        def _start_worker() -> None:
+            # Queued runs and unsent invitations resume after a restart of the web process,
+            # without waiting for an organiser to open the planning page.
+            jobs.ensure_background_worker(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

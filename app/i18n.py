@@ -7,7 +7,7 @@ catalogue in app/translations. Dates are shown in the event's timezone, French s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, session
@@ -26,12 +26,21 @@ def to_local(value: datetime, tz: str | None = None) -> datetime:
     return value.astimezone(ZoneInfo(tz or DEFAULT_TZ))
 
 
-def format_time_local(value: datetime, tz: str | None = None) -> str:
-    """« 14 h 20 » in French, « 2:20 PM » in English."""
-    local = to_local(value, tz)
+def french_time(value: time | datetime) -> str:
+    """« 14 h 20 »: French typography, whatever the page's language (stored texts)."""
+    return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
+
+
+def format_wall_time(value: time) -> str:
+    """A wall-clock time: « 14 h 20 » in French, « 2:20 PM » in English."""
     if _locale() == "fr":
-        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
-    return local.strftime("%I:%M %p").lstrip("0")
+        return french_time(value)
+    return value.strftime("%I:%M %p").lstrip("0")
+
+
+def format_time_local(value: datetime, tz: str | None = None) -> str:
+    """An instant in the event's timezone: « 14 h 20 » in French, « 2:20 PM » in English."""
+    return format_wall_time(to_local(value, tz).time())
 
 
 def format_date_long(value: date | datetime, tz: str | None = None) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import french_time
 from app.models import (
     Booking,
     Location,
@@ -98,8 +99,7 @@ class EditOutcome:
 
 def time_label(slot: Slot) -> str:
     """A slot's local start as French typography writes it: « 14 h 20 »."""
-    start = slot.local_start()
-    return f"{start.hour}\u00a0h\u00a0{start.minute:02d}"
+    return french_time(slot.local_start())
 
 
 # --------------------------------------------------------------------------- checking

@@ -316,6 +316,8 @@ def ensure_background_worker(app: Flask) -> None:
     """Start the web process' worker thread once (unless disabled, as in tests)."""
     if not app.config.get("SCHEDULER_INLINE_WORKER", True):
         return
+    if app.extensions.get("scheduling_worker") is not None:
+        return  # every request asks: answer without taking the lock once it runs
     with _worker_lock:
         if app.extensions.get("scheduling_worker") is not None:
             return

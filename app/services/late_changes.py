@@ -21,6 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as siret_module
 
 from app.extensions import db
+from app.i18n import french_time
 from app.models import (
     Application,
     ApplicationStatus,
@@ -271,8 +272,8 @@ def add_absence(
     new = [s for s in missed if s.id not in known]
     if not new:
         raise LateChangeError("already_unavailable", "at")
-    french_time = f"{at.hour}\u00a0h\u00a0{at.minute:02d}"  # stored text, read in French
-    label = ("Départ à " if kind == LEAVE else "Arrivée à ") + french_time
+    # A stored text, read by French-speaking organisers.
+    label = ("Départ à " if kind == LEAVE else "Arrivée à ") + french_time(at)
     for slot in new:
         participant.unavailabilities.append(
             Unavailability(slot_id=slot.id, reason=f"{label}. {text}".strip()[:200])

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale, format_date_long, format_time_local, to_local
+from app.i18n import format_date_long, format_time_local, format_wall_time, to_local
 from app.models import Event, EventDay, EventStatus, LocationKind, ParticipantRole, Role
 from app.selection.forms import WorkshopForm, fill_workshop_choices
 from app.services import selection as selection_service
@@ -56,9 +56,7 @@ STATUS_ACTIONS = {
 @bp.app_template_filter("wall_time")
 def wall_time(value: time) -> str:
     """A wall-clock time of the grid: « 14 h 20 » in French, « 2:20 PM » in English."""
-    if _locale() == "fr":
-        return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
-    return value.strftime("%I:%M %p").lstrip("0")
+    return format_wall_time(value)
 
 
 def _event(event_id: int) -> Event:
