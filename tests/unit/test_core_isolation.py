@@ -1,4 +1,4 @@
-"""The Flask-free core imports only the standard library, OR-Tools, icalendar and itself."""
+"""The Flask-free core imports only the standard library, its listed libraries and itself."""
 
 import ast
 import sys
@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE_PACKAGES = ("app/matching", "app/scheduling", "app/ical")
 # Third-party libraries each core package may use (never a web, ORM or template library).
 ALLOWED_THIRD_PARTY = {
-    "scheduling": {"ortools"},
+    # breaks of all-required events are also searched by CaDiCaL (satbreaks.py)
+    "scheduling": {"ortools", "pysat"},
     "ical": {"icalendar"},
     # selection runs on CP-SAT; text similarity needs the numeric stack, French stop words and
     # stemming; imports read spreadsheets and check SIRET and e-mail syntax.

@@ -1,0 +1,292 @@
+"""Breaks by a SAT solver, beside CP-SAT, for events where every meeting is required.
+
+Measured on the B2B set (docs/MODEL.md, "Breaks by SAT"): once shortfall and
+weight are settled, the breaks level is a pure satisfiability question
+"is there a schedule with at most k breaks?". CP-SAT proves the small lower
+bounds quickly but on three of the twenty instances does not find a schedule
+reaching them within 20 s, while CaDiCaL on a clause encoding of the same rules
+answers in seconds. So, when every meeting is required and there are no
+workshops, the breaks stage also runs this search in a separate process:
+k = lb, lb + 1, ... under assumptions on one incremental solver, where lb is
+the bound CP-SAT already proved. Its first schedule is therefore optimal.
+
+The search runs in a child process (`satworker.py`, started by path so that it
+imports neither this package nor the web app) because CaDiCaL cannot be
+interrupted from Python: the deadline is enforced by ending the process.
+
+The encoding counts breaks from below only (a break literal is implied by
+"busy, idle just before, busy earlier that day"), which is exact for
+minimising. The spread rule (max - min <= d) becomes "every participant has
+at most d breaks": with a total of at most k < #participants breaks some
+participant has none, so the minimum is 0 — exact in every probe made here.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from pysat.card import CardEnc, EncType, ITotalizer
+
+from app.scheduling.types import Instance
+
+SOLVER = "cadical195"
+_WORKER = Path(__file__).with_name("satworker.py")
+
+
+class _ModelView(Protocol):
+    """What the encoding reads from model.SchedulingModel (structural: no import cycle)."""
+
+    @property
+    def instance(self) -> Instance: ...
+    @property
+    def days(self) -> list[list[int]]: ...
+    @property
+    def domain(self) -> dict[str, list[int]]: ...
+    @property
+    def eff_location(self) -> dict[str, str | None]: ...
+    @property
+    def blocked_locations(self) -> dict[int, set[str]]: ...
+
+
+def not_applicable(sm: _ModelView) -> str | None:
+    """Why this search cannot run on `sm`'s instance, or None when it can."""
+    inst = sm.instance
+    if inst.workshops:
+        return "workshops"
+    meetings = inst.meetings
+    if not meetings or not all(m.required for m in meetings):
+        return "optional meetings"
+    if any(not sm.domain[m.id] for m in meetings):
+        return "a meeting without a possible slot"
+    return None
+
+
+@dataclass
+class Encoding:
+    """Clauses of "the hard rules, and at most k breaks" for every k <= k_max."""
+
+    clauses: list[list[int]]
+    x: dict[tuple[str, int], int]  # (meeting id, slot index) -> variable
+    at_least: list[int]  # at_least[k] is true when there are more than k breaks
+    top: int
+
+
+def encode(sm: _ModelView, k_max: int) -> Encoding:
+    """CNF of every rule of an all-required event, with break counts up to k_max + 1."""
+    inst = sm.instance
+    meetings = inst.meetings
+    participants = inst.participants
+    n_loc = len(inst.locations)
+    clauses: list[list[int]] = []
+    top = 0
+
+    def new() -> int:
+        nonlocal top
+        top += 1
+        return top
+
+    def add_card(lits: Sequence[int], bound: int, kind: str, enc: int) -> None:
+        nonlocal top
+        make = CardEnc.atmost if kind == "atmost" else CardEnc.equals
+        cnf = make(lits=list(lits), bound=bound, top_id=top, encoding=enc)
+        clauses.extend(cnf.clauses)
+        top = max(top, cnf.nv)
+
+    x: dict[tuple[str, int], int] = {}
+    per_slot: dict[int, list[int]] = defaultdict(list)
+    per_loc_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
+    mine: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for m in meetings:
+        lits = []
+        for t in sm.domain[m.id]:
+            v = x[m.id, t] = new()
+            lits.append(v)
+            per_slot[t].append(v)
+            loc = sm.eff_location[m.id]
+            if loc is not None:
+                per_loc_slot[loc, t].append(v)
+            for p in m.participants:
+                mine[p, t].append(v)
+        # exactly one slot per (required) meeting
+        add_card(lits, 1, "equals", EncType.pairwise if len(lits) <= 6 else EncType.seqcounter)
+    for m in meetings:
+        for a in m.after:
+            for t in sm.domain[m.id]:
+                clauses.append([-x[m.id, t], *(x[a, u] for u in sm.domain.get(a, []) if u < t)])
+    for t, lits in per_slot.items():
+        cap = n_loc - len(sm.blocked_locations[t])
+        if len(lits) > cap:
+            add_card(lits, cap, "atmost", EncType.kmtotalizer)
+    for lits in per_loc_slot.values():
+        if len(lits) > 1:
+            add_card(lits, 1, "atmost", EncType.seqcounter)
+
+    n_slots = len(inst.slots)
+    busy: dict[tuple[str, int], int] = {}
+    load: dict[str, int] = defaultdict(int)
+    for m in meetings:
+        for p in m.participants:
+            load[p] += 1
+    for part in participants:
+        for t in range(n_slots):
+            lits = mine.get((part.id, t), [])
+            if not lits:
+                continue
+            if len(lits) == 1:
+                busy[part.id, t] = lits[0]
+                continue
+            b = busy[part.id, t] = new()
+            clauses.append([-b, *lits])
+            clauses.extend([[-v, b] for v in lits])
+            add_card(lits, 1, "atmost", EncType.seqcounter)  # one meeting at a time
+        # Redundant (as in the CP-SAT model): busy slots = meetings held.
+        own = [busy[part.id, t] for t in range(n_slots) if (part.id, t) in busy]
+        if own:
+            add_card(own, load[part.id], "equals", EncType.kmtotalizer)
+    if all(len(m.participants) == 2 for m in meetings):
+        for t in range(n_slots):
+            lits = [v for (_, s), v in busy.items() if s == t]
+            cap = 2 * (n_loc - len(sm.blocked_locations[t]))
+            if len(lits) > cap:
+                add_card(lits, cap, "atmost", EncType.kmtotalizer)
+
+    spread = inst.rules.max_break_spread
+    every_break: list[int] = []
+    for part in participants:
+        own_breaks: list[int] = []
+        for day in sm.days:
+            seen = 0  # "busy somewhere before slot i - 1 of the day" (0: not yet possible)
+            for i in range(1, len(day)):
+                if i >= 2 and (part.id, day[i - 2]) in busy:
+                    s = new()
+                    clauses.append([-busy[part.id, day[i - 2]], s])
+                    if seen:
+                        clauses.append([-seen, s])
+                    seen = s
+                now = busy.get((part.id, day[i]))
+                if now is None or not seen:
+                    continue
+                r = new()
+                before = busy.get((part.id, day[i - 1]))
+                clauses.append([r, -now, -seen, *([before] if before else [])])
+                own_breaks.append(r)
+        if spread is not None and len(own_breaks) > spread:
+            add_card(own_breaks, spread, "atmost", EncType.seqcounter)
+        every_break.extend(own_breaks)
+    if not every_break:
+        return Encoding(clauses, x, [], top)
+
+    tot = ITotalizer(lits=every_break, ubound=k_max + 1, top_id=top)
+    clauses.extend(tot.cnf.clauses)
+    top = max(top, tot.top_id)
+    at_least = list(tot.rhs)
+    tot.delete()
+    return Encoding(clauses, x, at_least, top)
+
+
+@dataclass
+class SatSearch:
+    """A running search for the fewest breaks from `lb` upwards, in a child process."""
+
+    encoding: Encoding
+    lb: int
+    started: float = field(default_factory=time.monotonic)
+    proved_lb: int = 0  # every schedule has at least this many breaks (proved here or given)
+    found: dict[str, int] | None = None  # meeting id -> slot index of the first schedule found
+    found_value: int | None = None
+    found_at: float | None = None
+    error: str | None = None
+    _process: subprocess.Popen[bytes] | None = None
+    _reader: threading.Thread | None = None
+    _done: threading.Event = field(default_factory=threading.Event)
+    on_found: list[Callable[[], None]] = field(default_factory=list)
+
+    def start(self, k_max: int, cpu_limit_s: int = 60) -> SatSearch:
+        """Start the child process on k = lb .. k_max; returns self.
+
+        `cpu_limit_s` bounds the child's CPU time (the kernel ends it), so it
+        cannot outlive its purpose even if this process dies without stopping it.
+        """
+        self.proved_lb = self.lb
+        if not self.encoding.at_least or self.lb > k_max:
+            self._done.set()
+            return self
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-I", str(_WORKER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:  # no usable interpreter: CP-SAT goes on alone
+            self.error = type(exc).__name__
+            self._done.set()
+            return self
+        self._process = proc
+        report = sorted(self.encoding.x.values())
+        job = {
+            "solver": SOLVER,
+            "clauses": self.encoding.clauses,
+            "assumptions": [(k, -self.encoding.at_least[k]) for k in range(self.lb, k_max + 1)],
+            "report": report,
+            "cpu_limit_s": cpu_limit_s,
+        }
+        self._reader = threading.Thread(target=self._read, args=(proc, job), daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self, proc: subprocess.Popen[bytes], job: Mapping[str, object]) -> None:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            pickle.dump(job, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            proc.stdin.close()
+            slot_of = {v: key for key, v in self.encoding.x.items()}
+            for kind, k, true_vars in _messages(proc.stdout):
+                if kind == "unsat":
+                    self.proved_lb = max(self.proved_lb, k + 1)
+                elif kind == "sat":
+                    self.found = {slot_of[v][0]: slot_of[v][1] for v in true_vars}
+                    self.found_value = k
+                    self.found_at = time.monotonic()
+                    for callback in self.on_found:
+                        callback()
+                    break
+        except (BrokenPipeError, EOFError, pickle.UnpicklingError, OSError) as exc:
+            self.error = type(exc).__name__
+        finally:
+            self._done.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until the search ends (True) or `timeout` seconds pass (False)."""
+        return self._done.wait(max(0.0, timeout))
+
+    def stop(self) -> None:
+        """End the child process (if still running) and the reader."""
+        proc = self._process
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        if proc is not None:
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None and not stream.closed:
+                    stream.close()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+
+
+def _messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:
+    """Messages of the child process, one by one, until it ends."""
+    while True:
+        try:
+            yield pickle.load(stream)
+        except EOFError:
+            return

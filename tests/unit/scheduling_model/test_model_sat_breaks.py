@@ -1,0 +1,174 @@
+"""The breaks search by SAT (satbreaks): encoding, child process, and its use by solve()."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from model_builders import instance, meeting, people, slots, tables, workshop
+from model_checks import violations
+
+from app.scheduling import satbreaks
+from app.scheduling.io import load_instance
+from app.scheduling.model import SchedulingModel, evaluate, solve
+from app.scheduling.types import Instance, Status
+from app.scheduling.validate import validate
+from tests.unit.scheduling.bruteforce import best_objective
+
+B2B = Path(__file__).resolve().parents[3] / ".." / "shared" / "benchmarks" / "b2b"
+
+
+def _crowded(spread: int | None = None) -> Instance:
+    """Six slots in two sessions, one table: b meets everyone, some only in the afternoon.
+
+    The lunch forces breaks: c3 and c4 can only be met in the afternoon
+    while b's other meetings are morning-only, and c1 is unavailable in s3.
+    """
+    am = slots(3, day="d1", session="am", prefix="a")
+    pm = slots(3, day="d1", session="pm", prefix="p")
+    parts = people("b", "c1", "c2", "c3", "c4")
+    ms = [
+        meeting("m1", "b", "c1", required=True, session="am"),
+        meeting("m2", "b", "c2", required=True, session="am"),
+        meeting("m3", "b", "c3", required=True, session="pm"),
+        meeting("m4", "c1", "c2", required=True),
+        meeting("m5", "c3", "c4", required=True, session="pm"),
+        meeting("m6", "c1", "c4", required=True),
+    ]
+    return instance(am + pm, tables(1), parts, ms, spread=spread)
+
+
+def _search(inst: Instance, lb: int = 0, k_max: int = 4, wait: float = 20.0):
+    sm = SchedulingModel(inst).build()
+    search = satbreaks.SatSearch(satbreaks.encode(sm, k_max), lb).start(k_max)
+    try:
+        assert search.wait(wait)
+    finally:
+        search.stop()
+    return search
+
+
+def test_sat_search_finds_the_brute_force_optimum_and_proves_it():
+    inst = _crowded()
+    best = best_objective(inst)
+    assert best is not None and best.breaks > 0  # the instance does force breaks
+    search = _search(inst)
+    assert search.error is None
+    assert search.found_value == best.breaks
+    assert search.proved_lb == best.breaks  # every k below was refuted
+    slot_of = {mid: inst.slots[t].id for mid, t in (search.found or {}).items()}
+    assert sorted(slot_of) == sorted(m.id for m in inst.meetings)  # every meeting placed
+    assert evaluate(inst, slot_of, {}).breaks == best.breaks
+
+
+def test_sat_search_under_a_spread_rule_is_exact_below_the_number_of_participants():
+    # Spread 0: everyone has the same number of breaks. With at most k < 5
+    # breaks in all, someone has none, so everyone has none: impossible here,
+    # so every k up to k_max = 4 is refuted, and 5 is indeed the optimum.
+    inst = _crowded(spread=0)
+    best = best_objective(inst)
+    assert best is not None and best.breaks == 5
+    search = _search(inst, k_max=4)
+    assert (search.found, search.proved_lb) == (None, 5)
+
+
+def test_sat_search_from_a_given_bound_starts_there():
+    inst = _crowded()
+    best = best_objective(inst)
+    assert best is not None
+    search = _search(inst, lb=best.breaks)
+    assert (search.found_value, search.proved_lb) == (best.breaks, best.breaks)
+
+
+def test_sat_search_with_nothing_to_search_ends_at_once():
+    inst = _crowded()
+    search = _search(inst, lb=3, k_max=2, wait=0.5)  # lb above k_max: nothing to try
+    assert (search.found, search.found_value, search.proved_lb) == (None, None, 3)
+
+
+def test_not_applicable_names_what_the_encoding_lacks():
+    inst = _crowded()
+    assert satbreaks.not_applicable(SchedulingModel(inst).build()) is None
+    optional = instance(slots(2), tables(1), people("a", "b"), [meeting("m1", "a", "b")])
+    assert satbreaks.not_applicable(SchedulingModel(optional).build()) == "optional meetings"
+    ws = [workshop("w1", ["s1"], ["a"], {})]
+    with_ws = instance(
+        slots(2), tables(1), people("a", "b"), [meeting("m1", "a", "b", required=True)], ws
+    )
+    assert satbreaks.not_applicable(SchedulingModel(with_ws).build()) == "workshops"
+
+
+def test_worker_answers_each_k_until_the_first_schedule():
+    # x1 or x2; "at most k" literals 3 (k = 0) and 4 (k = 1): k = 0 refuted, k = 1 holds.
+    job = {
+        "solver": satbreaks.SOLVER,
+        "clauses": [[1, 2], [-1, -2], [3, 1], [3, 2], [-1, 4]],
+        "assumptions": [(0, -3), (1, 4)],
+        "report": [1, 2],
+        "cpu_limit_s": 5,
+    }
+    worker = Path(satbreaks.__file__).with_name("satworker.py")
+    out = subprocess.run(
+        [sys.executable, "-I", str(worker)],
+        input=pickle.dumps(job),
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    messages = []
+    stream = io.BytesIO(out)
+    while stream.tell() < len(out):
+        messages.append(pickle.load(stream))
+    assert messages[0] == ("unsat", 0, [])
+    kind, k, true = messages[1]
+    assert (kind, k, len(true)) == ("sat", 1, 1)
+    assert len(messages) == 2
+
+
+def test_solve_with_sat_breaks_on_and_off_reaches_the_same_optimum():
+    inst = _crowded()
+    best = best_objective(inst)
+    assert best is not None
+    for options in ({"model_probe_count": 0}, {"model_sat_breaks": False}):
+        res = solve(inst, time_limit=10.0, options=options)
+        assert violations(inst, res) == []
+        assert validate(inst, res).ok
+        assert res.status == Status.OPTIMAL
+        assert res.objective is not None and res.objective.breaks == best.breaks
+        assert res.bound.breaks == best.breaks
+
+
+def test_solve_takes_the_sat_schedule_when_cp_sat_stops_short():
+    # Probes off, a start with breaks, and CP-SAT allowed no conflict at all:
+    # the stage waits for the SAT search, whose schedule is the optimum.
+    inst = _crowded()
+    best = best_objective(inst)
+    assert best is not None
+    hint = {"m1": ("a1", "T1"), "m2": ("a3", "T1"), "m4": ("a2", "T1")}
+    hint |= {"m3": ("p1", "T1"), "m5": ("p3", "T1"), "m6": ("p2", "T1")}
+    res = solve(
+        inst,
+        time_limit=10.0,
+        hint=hint,
+        options={"model_probe_count": 0, "max_number_of_conflicts": 0},
+    )
+    assert validate(inst, res).ok
+    assert res.stats["breaks_sat_lower_bound"] == best.breaks
+    assert res.stats["breaks_found_by"] == "sat"
+    assert res.status == Status.OPTIMAL
+    assert res.objective is not None and res.objective.breaks == best.breaks
+
+
+@pytest.mark.skipif(not B2B.is_dir(), reason=f"shared benchmarks absent: {B2B}")
+def test_stop_ends_a_running_search_and_its_process():
+    inst = load_instance(B2B / "forum-13crafb.json")
+    sm = SchedulingModel(inst).build()
+    search = satbreaks.SatSearch(satbreaks.encode(sm, 8), 6).start(8)
+    assert not search.wait(1.0)  # k = 6 takes CaDiCaL far longer than a second
+    search.stop()
+    assert search._process is not None and search._process.poll() is not None
+    assert search.found is None
