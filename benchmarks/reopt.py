@@ -83,7 +83,20 @@ def main() -> int:
     stage_keys = sorted(
         k
         for k in second.stats
-        if k.split("_")[0] in ("shortfall", "weight", "breaks", "changes", "hint", "lp", "build")
+        if k.split("_")[0]
+        in (
+            "shortfall",
+            "weight",
+            "breaks",
+            "changes",
+            "hint",
+            "lp",
+            "build",
+            "model",
+            "finish",
+            "reserve",
+        )
+        or k in ("precheck_s", "greedy_s", "fair_start_s")
     )
     print("stages: " + ", ".join(f"{k}={second.stats[k]}" for k in stage_keys))
     return 0

@@ -39,6 +39,14 @@ def test_schedule_tiny_instance_is_optimal_and_valid() -> None:
     assert res.stats["greedy_status"] == "FEASIBLE"
 
 
+def test_schedule_keeps_a_reserve_of_its_limit_for_the_work_after_the_model() -> None:
+    res = schedule(instance(), **FAST)
+    limit = FAST["time_limit"]
+    assert 0.05 * limit - 0.001 <= res.stats["reserve_s"] <= 0.3 * limit + 0.001  # rounded
+    assert res.stats["model_s"] >= 0 and res.stats["finish_s"] >= 0
+    assert res.stats["time_limit_s"] <= limit - res.stats["reserve_s"]  # the model's own limit
+
+
 def test_schedule_fills_every_unscheduled_reason() -> None:
     inst = instance(
         locations=[{"id": "T1"}],
