@@ -982,7 +982,12 @@ def solve(
             sat.on_found.append(solver.stop_search)
             if sat.found is not None:
                 solver.parameters.max_time_in_seconds = 0.05  # found while we were starting
-        status = solver.solve(model, progress)
+        try:
+            status = solver.solve(model, progress)
+        except BaseException:
+            if sat is not None:
+                sat.stop()  # never leave the child process running behind an error
+            raise
         if status == cp_model.UNKNOWN and solution is None and deadline - time.monotonic() > 0.2:
             # No schedule at all yet: spend what is left on a first one (large events
             # under load can need more than the first stage's share to get started).
