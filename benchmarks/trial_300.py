@@ -401,6 +401,18 @@ def run_trial(
                 for m in second.meetings
                 if m.request_id in locked_places
             ) and {m.request_id for m in second.meetings if m.locked} == set(locked_places)
+            # What the lock check compared (printed by the test when it fails).
+            figures["locked_after"] = sorted(
+                (
+                    m.request_id,
+                    m.status.value,
+                    (m.slot_id, m.location_id),
+                    m.locked,
+                    locked_places.get(m.request_id),
+                )
+                for m in second.meetings
+                if m.request_id in locked_places or m.locked
+            )
             figures["scheduled_after"] = change_summary.scheduled_count(second)
             diff = schedules.diff(published, second)
 

@@ -172,3 +172,18 @@ def test_stop_ends_a_running_search_and_its_process():
     search.stop()
     assert search._process is not None and search._process.poll() is not None
     assert search.found is None
+
+
+def test_a_child_that_cannot_run_leaves_cp_sat_alone(monkeypatch):
+    # e.g. a server whose sys.executable is not a Python interpreter
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    inst = _crowded()
+    search = _search(inst, wait=10.0)
+    assert (search.found, search.proved_lb) == (None, 0)
+    best = best_objective(inst)
+    assert best is not None
+    res = solve(inst, time_limit=10.0, options={"model_probe_count": 0})
+    assert validate(inst, res).ok
+    assert res.status == Status.OPTIMAL
+    assert res.objective is not None and res.objective.breaks == best.breaks
+    assert "breaks_found_by" not in res.stats
