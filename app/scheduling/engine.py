@@ -118,14 +118,13 @@ def schedule(
         # 0.9 s and 1.2 s at load 6-8, where the 4.5 s re-optimisation took 5.7 s.
         reserve = min(max(2 * elapsed, 0.05 * time_limit), 0.3 * time_limit)
         remaining = max(0.1, time_limit - elapsed - reserve)
-        stats_reserve = round(reserve, 3)
         t_model = time.monotonic()
         result = model.solve(
             instance, time_limit=remaining, workers=workers, seed=seed, hint=hint, previous=previous
         )
         stats = dict(result.stats)
         stats["model_s"] = round(time.monotonic() - t_model, 3)
-        stats["reserve_s"] = stats_reserve
+        stats["reserve_s"] = round(reserve, 3)
         stats["precheck_s"] = round(t_greedy - t0, 3)
         stats["greedy_s"] = greedy_s
         stats["greedy_status"] = baseline.status.value

@@ -1107,9 +1107,10 @@ def _merge_sat(
         stats["breaks_sat_value"] = sat.found_value
         slots = {mid: sm.instance.slots[t].id for mid, t in sat.found.items()}
         complete = _complete_hint(sm, slots, None, 10.0, workers, seed)
-        if complete is not None and _stage_value(sm, complete, "breaks", {}) <= sat.found_value:
+        value = _stage_value(sm, complete, "breaks", {}) if complete is not None else None
+        if value is not None and value <= sat.found_value:
             solution = complete
-            stage.value = _stage_value(sm, complete, "breaks", {})
+            stage.value = value
             if sat.found_at is not None:
                 stage.time_to_best_s = round(sat.found_at - t0, 3)
             stats["breaks_found_by"] = "sat"

@@ -32,32 +32,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING
 
 from pysat.card import CardEnc, EncType, ITotalizer
 
-from app.scheduling.types import Instance
+if TYPE_CHECKING:  # model.py imports this module at run time
+    from app.scheduling.model import SchedulingModel
 
 SOLVER = "cadical195"
 _WORKER = Path(__file__).with_name("satworker.py")
 
 
-class _ModelView(Protocol):
-    """What the encoding reads from model.SchedulingModel (structural: no import cycle)."""
-
-    @property
-    def instance(self) -> Instance: ...
-    @property
-    def days(self) -> list[list[int]]: ...
-    @property
-    def domain(self) -> dict[str, list[int]]: ...
-    @property
-    def eff_location(self) -> dict[str, str | None]: ...
-    @property
-    def blocked_locations(self) -> dict[int, set[str]]: ...
-
-
-def not_applicable(sm: _ModelView) -> str | None:
+def not_applicable(sm: SchedulingModel) -> str | None:
     """Why this search cannot run on `sm`'s instance, or None when it can."""
     inst = sm.instance
     if inst.workshops:
@@ -80,7 +66,7 @@ class Encoding:
     top: int
 
 
-def encode(sm: _ModelView, k_max: int) -> Encoding:
+def encode(sm: SchedulingModel, k_max: int) -> Encoding:
     """CNF of every rule of an all-required event, with break counts up to k_max + 1."""
     inst = sm.instance
     meetings = inst.meetings
@@ -153,8 +139,10 @@ def encode(sm: _ModelView, k_max: int) -> Encoding:
         if own:
             add_card(own, load[part.id], "equals", EncType.kmtotalizer)
     if all(len(m.participants) == 2 for m in meetings):
-        for t in range(n_slots):
-            lits = [v for (_, s), v in busy.items() if s == t]
+        busy_at: dict[int, list[int]] = defaultdict(list)
+        for (_, t), v in busy.items():
+            busy_at[t].append(v)
+        for t, lits in busy_at.items():
             cap = 2 * (n_loc - len(sm.blocked_locations[t]))
             if len(lits) > cap:
                 add_card(lits, cap, "atmost", EncType.kmtotalizer)

@@ -119,10 +119,7 @@ def test_worker_answers_each_k_until_the_first_schedule():
         check=True,
         timeout=30,
     ).stdout
-    messages = []
-    stream = io.BytesIO(out)
-    while stream.tell() < len(out):
-        messages.append(pickle.load(stream))
+    messages = list(satbreaks._messages(io.BytesIO(out)))
     assert messages[0] == ("unsat", 0, [])
     kind, k, true = messages[1]
     assert (kind, k, len(true)) == ("sat", 1, 1)
