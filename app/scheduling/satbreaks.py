@@ -1,14 +1,21 @@
 """Breaks by a SAT solver, beside CP-SAT, for events where every meeting is required.
 
 Measured on the B2B set (docs/MODEL.md, "Breaks by SAT"): once shortfall and
-weight are settled, the breaks level is a pure satisfiability question
-"is there a schedule with at most k breaks?". CP-SAT proves the small lower
-bounds quickly but on three of the twenty instances does not find a schedule
-reaching them within 20 s, while CaDiCaL on a clause encoding of the same rules
-answers in seconds. So, when every meeting is required and there are no
-workshops, the breaks stage also runs this search in a separate process:
-k = lb, lb + 1, ... under assumptions on one incremental solver, where lb is
-the bound CP-SAT already proved. Its first schedule is therefore optimal.
+weight are settled, the breaks level is a pure optimisation over clauses.
+CP-SAT proves the small lower bounds quickly but on four of the twenty
+instances does not find a schedule reaching them within 20 s, while CaDiCaL
+on a clause encoding of the same rules does. So, when every meeting is
+required and there are no workshops, the breaks stage also runs a search in a
+separate process, by one of two methods:
+
+- "maxsat" (the default): core-guided MaxSAT (RC2, the OLL algorithm) with
+  one soft clause "not a break" per possible break. Each unsatisfiable core
+  proves one more break; the search ends on an optimal schedule. Cores confine
+  the last, satisfiable call to the breaks they relaxed, which is what makes
+  it fast (ticf-13crafb: 10-16 s on one core, against more than 20 s below).
+- "lsu": "at most k breaks?" for k = lb, lb + 1, ... under assumptions on one
+  incremental solver (a totalizer counts the breaks); the first schedule found
+  is optimal.
 
 The search runs in a child process (`satworker.py`, started by path so that it
 imports neither this package nor the web app) because CaDiCaL cannot be
@@ -18,7 +25,10 @@ The encoding counts breaks from below only (a break literal is implied by
 "busy, idle just before, busy earlier that day"), which is exact for
 minimising. The spread rule (max - min <= d) becomes "every participant has
 at most d breaks": with a total of at most k < #participants breaks some
-participant has none, so the minimum is 0 — exact in every probe made here.
+participant has none, so the minimum is 0. Both methods therefore only
+answer for k <= k_max < #participants: an optimum above k_max is not sent,
+and "no schedule where everyone has at most d breaks" refutes every k up to
+k_max.
 """
 
 from __future__ import annotations
@@ -60,14 +70,19 @@ def not_applicable(sm: SchedulingModel) -> str | None:
 class Encoding:
     """Clauses of "the hard rules, and at most k breaks" for every k <= k_max."""
 
-    clauses: list[list[int]]
+    clauses: list[list[int]]  # the hard rules
     x: dict[tuple[str, int], int]  # (meeting id, slot index) -> variable
+    breaks: list[int]  # one literal per possible break (true when it is one)
+    count_clauses: list[list[int]]  # the totalizer defining at_least over `breaks`
     at_least: list[int]  # at_least[k] is true when there are more than k breaks
     top: int
 
 
-def encode(sm: SchedulingModel, k_max: int) -> Encoding:
-    """CNF of every rule of an all-required event, with break counts up to k_max + 1."""
+def encode(sm: SchedulingModel, k_max: int | None) -> Encoding:
+    """CNF of every rule of an all-required event, with break counts up to k_max + 1.
+
+    With k_max None, no counting clauses (the core-guided search counts itself).
+    """
     inst = sm.instance
     meetings = inst.meetings
     participants = inst.participants
@@ -170,15 +185,15 @@ def encode(sm: SchedulingModel, k_max: int) -> Encoding:
         if spread is not None and len(own_breaks) > spread:
             add_card(own_breaks, spread, "atmost", EncType.seqcounter)
         every_break.extend(own_breaks)
-    if not every_break:
-        return Encoding(clauses, x, [], top)
+    if not every_break or k_max is None:
+        return Encoding(clauses, x, every_break, [], [], top)
 
     tot = ITotalizer(lits=every_break, ubound=k_max + 1, top_id=top)
-    clauses.extend(tot.cnf.clauses)
+    count_clauses = [list(c) for c in tot.cnf.clauses]
     top = max(top, tot.top_id)
     at_least = list(tot.rhs)
     tot.delete()
-    return Encoding(clauses, x, at_least, top)
+    return Encoding(clauses, x, every_break, count_clauses, at_least, top)
 
 
 @dataclass
@@ -187,6 +202,7 @@ class SatSearch:
 
     encoding: Encoding
     lb: int
+    method: str = "maxsat"  # "maxsat" (core-guided, RC2) or "lsu" (k = lb, lb + 1, ...)
     started: float = field(default_factory=time.monotonic)
     proved_lb: int = 0  # every schedule has at least this many breaks (proved here or given)
     found: dict[str, int] | None = None  # meeting id -> slot index of the first schedule found
@@ -205,7 +221,9 @@ class SatSearch:
         cannot outlive its purpose even if this process dies without stopping it.
         """
         self.proved_lb = self.lb
-        if not self.encoding.at_least or self.lb > k_max:
+        enc = self.encoding
+        counted = enc.at_least if self.method == "lsu" else enc.breaks
+        if not counted or self.lb > k_max:
             self._done.set()
             return self
         try:
@@ -220,14 +238,17 @@ class SatSearch:
             self._done.set()
             return self
         self._process = proc
-        report = sorted(self.encoding.x.values())
-        job = {
+        job: dict[str, object] = {
             "solver": SOLVER,
-            "clauses": self.encoding.clauses,
-            "assumptions": [(k, -self.encoding.at_least[k]) for k in range(self.lb, k_max + 1)],
-            "report": report,
+            "method": self.method,
+            "report": sorted(enc.x.values()),
             "cpu_limit_s": cpu_limit_s,
         }
+        if self.method == "lsu":
+            job["clauses"] = enc.clauses + enc.count_clauses
+            job["assumptions"] = [(k, -enc.at_least[k]) for k in range(self.lb, k_max + 1)]
+        else:
+            job.update(clauses=enc.clauses, soft=enc.breaks, lb=self.lb, k_max=k_max)
         self._reader = threading.Thread(target=self._read, args=(proc, job), daemon=True)
         self._reader.start()
         return self

@@ -42,9 +42,15 @@ def _crowded(spread: int | None = None) -> Instance:
     return instance(am + pm, tables(1), parts, ms, spread=spread)
 
 
-def _search(inst: Instance, lb: int = 0, k_max: int = 4, wait: float = 20.0):
+METHODS = pytest.mark.parametrize("method", ["maxsat", "lsu"])
+
+
+def _search(
+    inst: Instance, lb: int = 0, k_max: int = 4, wait: float = 20.0, method: str = "maxsat"
+):
     sm = SchedulingModel(inst).build()
-    search = satbreaks.SatSearch(satbreaks.encode(sm, k_max), lb).start(k_max)
+    enc = satbreaks.encode(sm, k_max if method == "lsu" else None)
+    search = satbreaks.SatSearch(enc, lb, method).start(k_max)
     try:
         assert search.wait(wait)
     finally:
@@ -52,11 +58,12 @@ def _search(inst: Instance, lb: int = 0, k_max: int = 4, wait: float = 20.0):
     return search
 
 
-def test_sat_search_finds_the_brute_force_optimum_and_proves_it():
+@METHODS
+def test_sat_search_finds_the_brute_force_optimum_and_proves_it(method):
     inst = _crowded()
     best = best_objective(inst)
     assert best is not None and best.breaks > 0  # the instance does force breaks
-    search = _search(inst)
+    search = _search(inst, method=method)
     assert search.error is None
     assert search.found_value == best.breaks
     assert search.proved_lb == best.breaks  # every k below was refuted
@@ -65,28 +72,31 @@ def test_sat_search_finds_the_brute_force_optimum_and_proves_it():
     assert evaluate(inst, slot_of, {}).breaks == best.breaks
 
 
-def test_sat_search_under_a_spread_rule_is_exact_below_the_number_of_participants():
+@METHODS
+def test_sat_search_under_a_spread_rule_is_exact_below_the_number_of_participants(method):
     # Spread 0: everyone has the same number of breaks. With at most k < 5
     # breaks in all, someone has none, so everyone has none: impossible here,
     # so every k up to k_max = 4 is refuted, and 5 is indeed the optimum.
     inst = _crowded(spread=0)
     best = best_objective(inst)
     assert best is not None and best.breaks == 5
-    search = _search(inst, k_max=4)
+    search = _search(inst, k_max=4, method=method)
     assert (search.found, search.proved_lb) == (None, 5)
 
 
-def test_sat_search_from_a_given_bound_starts_there():
+@METHODS
+def test_sat_search_from_a_given_bound_starts_there(method):
     inst = _crowded()
     best = best_objective(inst)
     assert best is not None
-    search = _search(inst, lb=best.breaks)
+    search = _search(inst, lb=best.breaks, method=method)
     assert (search.found_value, search.proved_lb) == (best.breaks, best.breaks)
 
 
-def test_sat_search_with_nothing_to_search_ends_at_once():
+@METHODS
+def test_sat_search_with_nothing_to_search_ends_at_once(method):
     inst = _crowded()
-    search = _search(inst, lb=3, k_max=2, wait=0.5)  # lb above k_max: nothing to try
+    search = _search(inst, lb=3, k_max=2, wait=0.5, method=method)  # lb above k_max: nothing to try
     assert (search.found, search.found_value, search.proved_lb) == (None, None, 3)
 
 
@@ -102,6 +112,18 @@ def test_not_applicable_names_what_the_encoding_lacks():
     assert satbreaks.not_applicable(SchedulingModel(with_ws).build()) == "workshops"
 
 
+def _worker(job: dict) -> list[tuple[str, int, list[int]]]:
+    worker = Path(satbreaks.__file__).with_name("satworker.py")
+    out = subprocess.run(
+        [sys.executable, "-I", str(worker)],
+        input=pickle.dumps(job),
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    return list(satbreaks._messages(io.BytesIO(out)))
+
+
 def test_worker_answers_each_k_until_the_first_schedule():
     # x1 or x2; "at most k" literals 3 (k = 0) and 4 (k = 1): k = 0 refuted, k = 1 holds.
     job = {
@@ -111,26 +133,51 @@ def test_worker_answers_each_k_until_the_first_schedule():
         "report": [1, 2],
         "cpu_limit_s": 5,
     }
-    worker = Path(satbreaks.__file__).with_name("satworker.py")
-    out = subprocess.run(
-        [sys.executable, "-I", str(worker)],
-        input=pickle.dumps(job),
-        capture_output=True,
-        check=True,
-        timeout=30,
-    ).stdout
-    messages = list(satbreaks._messages(io.BytesIO(out)))
+    messages = _worker(job)
     assert messages[0] == ("unsat", 0, [])
     kind, k, true = messages[1]
     assert (kind, k, len(true)) == ("sat", 1, 1)
     assert len(messages) == 2
 
 
+# x1 or x2 (exactly one); x1 costs break 3, x2 costs breaks 4 and 5: optimum 1 with x1.
+_MAXSAT = {
+    "solver": satbreaks.SOLVER,
+    "method": "maxsat",
+    "clauses": [[1, 2], [-1, -2], [-1, 3], [-2, 4], [-2, 5]],
+    "soft": [3, 4, 5],
+    "report": [1, 2],
+    "cpu_limit_s": 5,
+}
+
+
+@pytest.mark.parametrize(
+    ("lb", "k_max", "expected"),
+    [
+        (0, 5, [("unsat", 0, []), ("sat", 1, [1])]),  # each core refutes one k, then the optimum
+        (1, 5, [("sat", 1, [1])]),  # k below the given bound are not repeated
+        (0, 0, [("unsat", 0, [])]),  # an optimum above k_max is not sent (spread rule)
+    ],
+)
+def test_maxsat_worker_reports_each_refuted_k_then_the_optimum(lb, k_max, expected):
+    assert _worker({**_MAXSAT, "lb": lb, "k_max": k_max}) == expected
+
+
+def test_maxsat_worker_without_any_schedule_refutes_every_k_up_to_k_max():
+    job = {**_MAXSAT, "clauses": [*_MAXSAT["clauses"], [-1], [-2]], "lb": 1, "k_max": 3}
+    assert _worker(job) == [("unsat", k, []) for k in (1, 2, 3)]
+
+
 def test_solve_with_sat_breaks_on_and_off_reaches_the_same_optimum():
     inst = _crowded()
     best = best_objective(inst)
     assert best is not None
-    for options in ({"model_probe_count": 0}, {"model_sat_breaks": False}):
+    for options in (
+        {"model_probe_count": 0},
+        {"model_probe_count": 0, "model_sat_method": "lsu"},
+        {},  # probes and the SAT search side by side
+        {"model_sat_breaks": False},
+    ):
         res = solve(inst, time_limit=10.0, options=options)
         assert violations(inst, res) == []
         assert validate(inst, res).ok
@@ -164,7 +211,7 @@ def test_solve_takes_the_sat_schedule_when_cp_sat_stops_short():
 def test_stop_ends_a_running_search_and_its_process():
     inst = load_instance(B2B / "forum-13crafb.json")
     sm = SchedulingModel(inst).build()
-    search = satbreaks.SatSearch(satbreaks.encode(sm, 8), 6).start(8)
+    search = satbreaks.SatSearch(satbreaks.encode(sm, 8), 6, "lsu").start(8)
     assert not search.wait(1.0)  # k = 6 takes CaDiCaL far longer than a second
     search.stop()
     assert search._process is not None and search._process.poll() is not None
@@ -184,3 +231,8 @@ def test_a_child_that_cannot_run_leaves_cp_sat_alone(monkeypatch):
     assert res.status == Status.OPTIMAL
     assert res.objective is not None and res.objective.breaks == best.breaks
     assert "breaks_found_by" not in res.stats
+
+
+def test_an_unknown_sat_method_is_named():
+    with pytest.raises(ValueError, match="model_sat_method"):
+        solve(_crowded(), time_limit=5.0, options={"model_sat_method": "walksat"})
