@@ -269,7 +269,7 @@ class SatSearch:
                     for callback in self.on_found:
                         callback()
                     break
-        except (BrokenPipeError, EOFError, pickle.UnpicklingError, OSError) as exc:
+        except (EOFError, pickle.UnpicklingError, OSError, ValueError) as exc:
             self.error = type(exc).__name__
         finally:
             self._done.set()
@@ -285,11 +285,15 @@ class SatSearch:
             proc.kill()
         if proc is not None:
             proc.wait()
+        if self._reader is not None:
+            # The dead child's pipe gives the reader an end of file; the streams are
+            # closed only after it has stopped reading them (closing a stream under
+            # a blocked read raised in the reader thread).
+            self._reader.join(timeout=5)
+        if proc is not None:
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None and not stream.closed:
                     stream.close()
-        if self._reader is not None:
-            self._reader.join(timeout=5)
 
 
 def _messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:

@@ -6,6 +6,7 @@ import io
 import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -208,7 +209,9 @@ def test_solve_takes_the_sat_schedule_when_cp_sat_stops_short():
 
 
 @pytest.mark.skipif(not B2B.is_dir(), reason=f"shared benchmarks absent: {B2B}")
-def test_stop_ends_a_running_search_and_its_process():
+def test_stop_ends_a_running_search_and_its_process(monkeypatch):
+    raised = []  # exceptions of the reader thread (pytest would only warn)
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
     inst = load_instance(B2B / "forum-13crafb.json")
     sm = SchedulingModel(inst).build()
     search = satbreaks.SatSearch(satbreaks.encode(sm, 8), 6, "lsu").start(8)
@@ -216,6 +219,8 @@ def test_stop_ends_a_running_search_and_its_process():
     search.stop()
     assert search._process is not None and search._process.poll() is not None
     assert search.found is None
+    assert search._reader is not None and not search._reader.is_alive()
+    assert raised == []
 
 
 def test_a_child_that_cannot_run_leaves_cp_sat_alone(monkeypatch):
