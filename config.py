@@ -67,6 +67,9 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Entremise <ne-pas-repondre@entremise.localhost>"
     )
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP exchange
+    # The outbox sends each pass over one connection, reopened after this many messages
+    # (some servers cap messages per connection) or after an error.
+    MAIL_MESSAGES_PER_CONNECTION = int(os.environ.get("MAIL_MESSAGES_PER_CONNECTION", "50"))
     # Invitations go through the outbox table (docs/MAIL.md): a failed send is retried after
     # MAIL_RETRY_SECONDS, doubled at each attempt, and given up ("failed", retryable from the
     # organiser's page) after MAIL_MAX_ATTEMPTS. A row claimed longer than

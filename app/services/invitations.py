@@ -563,8 +563,14 @@ def _superseded(row: OutboxMessage) -> bool:
     return newer is not None
 
 
-def send_one(row_id: int, *, now: datetime | None = None) -> OutboxStatus | None:
-    """Claim and send one row; returns its new status, or None if it was not claimable."""
+def send_one(
+    row_id: int, *, now: datetime | None = None, session: mail.Session | None = None
+) -> OutboxStatus | None:
+    """Claim and send one row; returns its new status, or None if it was not claimable.
+
+    `session` carries the SMTP connection of a whole pass (see `drain`); without it the
+    message gets a connection of its own.
+    """
     now = now or utcnow()
     if not claim(row_id, now=now):
         return None
@@ -577,7 +583,10 @@ def send_one(row_id: int, *, now: datetime | None = None) -> OutboxStatus | None
         return row.status
     message = build_email(row, now=now)
     try:
-        mail.deliver(message)
+        if session is None:
+            mail.deliver(message)
+        else:
+            session.deliver(message)
     except Exception as error:  # any failure: the row must not stay in `sending`
         db.session.rollback()
         row = db.session.get(OutboxMessage, row_id)
@@ -641,12 +650,13 @@ def drain(*, now: datetime | None = None, limit: int = 100) -> SendReport:
     recovered = recover_stuck(now=now)
     outcome: Counter[OutboxStatus] = Counter()
     retrying = 0
-    for row_id in due(now=now, limit=limit):
-        status = send_one(row_id, now=now)
-        if status is OutboxStatus.PENDING:
-            retrying += 1
-        elif status is not None:
-            outcome[status] += 1
+    with mail.Session() as session:  # one SMTP connection for the pass (reopened on error)
+        for row_id in due(now=now, limit=limit):
+            status = send_one(row_id, now=now, session=session)
+            if status is OutboxStatus.PENDING:
+                retrying += 1
+            elif status is not None:
+                outcome[status] += 1
     return SendReport(
         sent=outcome[OutboxStatus.SENT],
         retrying=retrying,

@@ -52,19 +52,76 @@ def deliver(message: EmailMessage) -> None:
     Returning normally means the SMTP server accepted the message for every recipient
     (`smtplib` raises `SMTPRecipientsRefused` when all are refused; a message has one).
     """
-    backend = current_app.config["MAIL_BACKEND"]
-    if backend == "memory":
-        outbox().append(message)
-    elif backend == "log":
-        current_app.logger.info("mail (not sent, MAIL_BACKEND=log):\n%s", message.as_string())
-    elif backend == "smtp":
+    with Session() as session:
+        session.deliver(message)
+
+
+class Session:
+    """Several messages over one SMTP connection (the outbox sends a whole pass this way).
+
+    The connection is opened at the first message, kept for the next ones (one TLS
+    handshake and one login per pass, not per message: servers throttle new
+    connections) and reopened after a failure (an error may leave the connection
+    unusable: the next message starts afresh) or after MAIL_MESSAGES_PER_CONNECTION
+    messages. The `memory` and `log` backends need no connection.
+    """
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+        self._sent_here = 0  # messages sent over the open connection
+        self.connections = 0  # connections opened (for the sender's log)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def deliver(self, message: EmailMessage) -> None:
+        """Send one message; same contract as `deliver`."""
+        backend = current_app.config["MAIL_BACKEND"]
+        if backend == "memory":
+            outbox().append(message)
+        elif backend == "log":
+            current_app.logger.info("mail (not sent, MAIL_BACKEND=log):\n%s", message.as_string())
+        elif backend == "smtp":
+            if self._sent_here >= current_app.config["MAIL_MESSAGES_PER_CONNECTION"]:
+                self.close()
+            smtp = self._smtp or self._connect()
+            try:
+                smtp.send_message(message)
+            except Exception:
+                self.close(polite=False)
+                raise
+            self._sent_here += 1
+        else:
+            raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+
+    def _connect(self) -> smtplib.SMTP:
         cfg = current_app.config
         smtp_cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-        with smtp_cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
+        smtp = smtp_cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"])
+        try:
             if cfg["MAIL_USE_TLS"]:
                 smtp.starttls()
             if cfg["MAIL_USERNAME"]:
                 smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
-    else:
-        raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+        except Exception:
+            smtp.close()
+            raise
+        self._smtp, self._sent_here = smtp, 0
+        self.connections += 1
+        return smtp
+
+    def close(self, *, polite: bool = True) -> None:
+        """End the connection: QUIT if it is sound, else just close the socket."""
+        smtp, self._smtp, self._sent_here = self._smtp, None, 0
+        if smtp is None:
+            return
+        try:
+            if polite:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass  # the message(s) were accepted already; a failed goodbye changes nothing
+        finally:
+            smtp.close()

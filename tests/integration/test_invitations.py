@@ -304,7 +304,7 @@ def test_drain_sends_every_due_mail_once_and_marks_it_sent(scn, app):
 
 
 def _failing(error: Exception):
-    def deliver(message):
+    def deliver(session, message):  # mail.Session.deliver: the outbox sends through a session
         raise error
 
     return deliver
@@ -317,7 +317,7 @@ def test_failed_send_is_retried_with_exponential_backoff_then_given_up(scn, app,
     first.next_attempt_at = T0
     db.session.query(OutboxMessage).filter(OutboxMessage.id != first.id).delete()
     db.session.commit()
-    monkeypatch.setattr(mail, "deliver", _failing(ConnectionRefusedError(111, "refused")))
+    monkeypatch.setattr(mail.Session, "deliver", _failing(ConnectionRefusedError(111, "refused")))
 
     assert invitations.drain(now=T0) == invitations.SendReport(retrying=1)
     row = db.session.get(OutboxMessage, first.id)
@@ -353,7 +353,7 @@ def test_permanent_refusal_fails_at_once(scn, monkeypatch):
     publish(scn, FIRST)
     target = rows()[0]
     refused = smtplib.SMTPRecipientsRefused({target.recipient: (550, b"5.1.1 no such user")})
-    monkeypatch.setattr(mail, "deliver", _failing(refused))
+    monkeypatch.setattr(mail.Session, "deliver", _failing(refused))
     report = invitations.drain()
     assert report == invitations.SendReport(failed=9)
     row = db.session.get(OutboxMessage, target.id)
@@ -461,12 +461,12 @@ def test_two_concurrent_senders_never_send_the_same_mail_twice(file_app, monkeyp
     lock = threading.Lock()
     start = threading.Barrier(2)
 
-    def slow_deliver(message):
+    def slow_deliver(session, message):
         time.sleep(0.02)  # long enough for the other sender to try the same row
         with lock:
             sent.append(message["Message-ID"])
 
-    monkeypatch.setattr(mail, "deliver", slow_deliver)
+    monkeypatch.setattr(mail.Session, "deliver", slow_deliver)
     reports: list[invitations.SendReport] = []
 
     def sender():

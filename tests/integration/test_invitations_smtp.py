@@ -39,6 +39,11 @@ class Recorder:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], bytes]] = []
         self.refuse: dict[str, str] = {}
+        self.peers: list[tuple[str, int]] = []  # client address of each accepted message
+
+    def connections(self) -> int:
+        """Connections that delivered something (each has its own client port)."""
+        return len(set(self.peers))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -48,6 +53,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
     def messages(self):
@@ -104,6 +110,27 @@ def test_smtp_server_receives_one_invitation_per_account_and_meeting(scn, smtp):
         body = message.get_body(("plain",)).get_content()
         assert body.startswith("Bonjour,\r\n\r\nUn rendez-vous vous est attribué")
     assert {r.status for r in rows()} == {OutboxStatus.SENT}
+    assert smtp.connections() == 1  # the whole pass over one connection
+
+
+def test_smtp_pass_reopens_its_connection_after_the_configured_number_of_messages(scn, smtp, app):
+    app.config["MAIL_MESSAGES_PER_CONNECTION"] = 4
+    publish(scn, FIRST)
+    assert invitations.drain() == invitations.SendReport(sent=9)
+    assert [smtp.peers.count(peer) for peer in dict.fromkeys(smtp.peers)] == [4, 4, 1]
+
+
+def test_smtp_pass_goes_on_over_a_new_connection_after_a_refusal(scn, smtp):
+    publish(scn, FIRST)
+    order = [r.recipient for r in sorted(rows(), key=lambda r: r.id)]  # the sending order
+    refused = next(i for i, who in enumerate(order) if order.count(who) == 1 and i > 0)
+    smtp.refuse[order[refused]] = "451 4.3.0 Try again later"
+    assert invitations.drain() == invitations.SendReport(sent=8, retrying=1)
+    # The messages before, the refusal (the connection is dropped), the rest over a new one.
+    assert [smtp.peers.count(peer) for peer in dict.fromkeys(smtp.peers)] == [
+        refused,
+        8 - refused,
+    ]
 
 
 def test_smtp_server_receives_the_update_and_the_cancellation_after_a_change(scn, smtp):
