@@ -49,10 +49,16 @@ users_cli = AppGroup("users", help="User accounts.")
 @users_cli.command("create-organiser")
 @click.argument("email")
 @click.option("--name", default="", help="Full name.")
+@click.option(
+    "--organisation",
+    default="",
+    help="Organising body (created if new). Its organisers manage its events only; "
+    "without one, the account manages every event of the installation.",
+)
 @click.password_option(help="Password (asked twice when not given).")
-def create_organiser(email: str, name: str, password: str) -> None:
+def create_organiser(email: str, name: str, organisation: str, password: str) -> None:
     """Create an organiser account (the first account of a new installation)."""
-    from app.models import Role, User
+    from app.models import Organisation, OrganisationKind, Role, User
     from app.services import accounts
     from app.validators import password_strength_problem
 
@@ -64,10 +70,21 @@ def create_organiser(email: str, name: str, password: str) -> None:
             "special characters (or 14+ characters with three of those kinds)"
         )
     user = User(email=accounts.normalise_email(email), full_name=name, role=Role.ORGANISER)
+    if organisation.strip():
+        body = db.session.execute(
+            db.select(Organisation).where(
+                Organisation.name == organisation.strip(),
+                Organisation.kind == OrganisationKind.BUYER_BODY,
+            )
+        ).scalar_one_or_none()
+        user.organisation = body or Organisation(
+            kind=OrganisationKind.BUYER_BODY, name=organisation.strip()
+        )
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Organiser {user.email} created.")
+    where = f" for {user.organisation.name}" if user.organisation else " (every event)"
+    click.echo(f"Organiser {user.email} created{where}.")
 
 
 schedule_cli = AppGroup("schedule", help="Scheduling runs and exports.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 
 from app.extensions import db
 from app.models import (
@@ -84,7 +84,17 @@ def _count(stmt: object) -> int:
 
 
 def organiser(user_id: int) -> list[EventLine]:
-    events = db.session.execute(db.select(Event).order_by(Event.id.desc())).scalars()
+    """The events this organiser may manage (auth/scope.py), newest first, with their counts."""
+    user = db.session.get(User, user_id)
+    stmt = db.select(Event).order_by(Event.id.desc())
+    if user is not None and user.organisation_id is not None:
+        stmt = stmt.where(
+            or_(
+                Event.organiser_organisation_id.is_(None),
+                Event.organiser_organisation_id == user.organisation_id,
+            )
+        )
+    events = db.session.execute(stmt).scalars()
     lines = []
     for event in events:
         counts = {

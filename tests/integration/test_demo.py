@@ -126,6 +126,29 @@ def test_cli_create_organiser_creates_an_account(app):
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(email="claire@metropole.example").one()
     assert user.is_organiser and user.check_password("Organiser-Secret-2027")
+    assert user.organisation is None and "(every event)" in result.output
+
+
+def test_cli_create_organiser_in_an_organisation_joins_or_creates_it(app, demo):
+    def create(email: str, organisation: str):
+        return app.test_cli_runner().invoke(
+            args=[
+                *("users", "create-organiser", email, "--organisation", organisation),
+                *("--password", "Organiser-Secret-2027"),
+            ]
+        )
+
+    result = create("second@metropole.example", "Métropole Méditerranée")
+    assert result.exit_code == 0, result.output
+    assert "for Métropole Méditerranée" in result.output
+    second = db.session.query(User).filter_by(email="second@metropole.example").one()
+    assert second.organisation_id == demo.organiser_organisation_id  # the existing body
+    result = create("claire@cluster.example", "Cluster Écoconstruction")
+    assert result.exit_code == 0, result.output
+    cluster = db.session.query(User).filter_by(email="claire@cluster.example").one()
+    assert cluster.organisation is not None
+    assert cluster.organisation.name == "Cluster Écoconstruction"
+    assert cluster.organisation_id != demo.organiser_organisation_id
 
 
 def test_cli_create_organiser_weak_password_is_refused(app):
