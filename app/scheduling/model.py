@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -716,18 +716,19 @@ def _probe_from_below(
     a second by a plain feasibility solve, while the optimising search can
     leave the bound at 0 for the whole time limit. Returns the proved lower
     bound and, if a probe succeeded, its (then optimal) solution. A SAT
-    search running beside (`sat`) ends the probes when it finds a schedule.
+    search running beside (`sat`) ends the probes when its schedule settles
+    the question (see `_settled`: probe k runs with k = the bound so far).
     """
     lb = 0
     for k in range(max_probes):
-        if sat is not None and sat.found is not None:
+        if sat is not None and _settled(sat, k):
             break
         probe = model.clone()
         probe.clear_objective()  # type: ignore[no-untyped-call]
         probe.add(expr <= k)
         solver = _make_solver(min(0.1 * budget, 3.0), workers, seed, options)
         if sat is not None:
-            sat.on_found.append(solver.stop_search)
+            sat.on_found.append(_stop_when_settled(sat, solver, k))
         status = solver.solve(probe)
         if status == cp_model.INFEASIBLE:
             lb = k + 1
@@ -961,8 +962,8 @@ def solve(
         else:
             model.minimize(goal)
         ts = time.monotonic()
-        sat_fits = sat_breaks and satbreaks.not_applicable(sm) is None
-        if name == "breaks" and target is None and sat_fits:
+        exact = satbreaks.not_applicable(sm) is None
+        if name == "breaks" and target is None and sat_breaks and (exact or solution):
             # Started first, so that the probes below run beside it (measured: on
             # ticf-13crafb the probes alone take 3.7 s of the 20).
             current = _stage_value(sm, solution, name, {}) if solution is not None else None
@@ -970,11 +971,21 @@ def solve(
             if current is not None:
                 k_max = min(k_max, current - 1)
             counted = k_max if sat_method == "lsu" else None
-            sat = satbreaks.SatSearch(satbreaks.encode(sm, counted), 0, sat_method)
+            if exact:
+                encoding = satbreaks.encode(sm, counted)
+            else:
+                # Optional meetings or workshops: the fewest breaks among schedules
+                # holding the same meetings and seats as the current one (so the same
+                # shortfall and weight) — a better schedule, not a bound.
+                assert solution is not None
+                encoding = satbreaks.encode(sm, counted, *_held_of(sm, solution))
+                stats["breaks_sat_held"] = 1
+            sat = satbreaks.SatSearch(encoding, 0, sat_method, exact=exact)
             sat.start(k_max, cpu_limit_s=max(1, math.ceil(deadline - time.monotonic())))
             stats["breaks_sat_encode_s"] = round(time.monotonic() - ts, 3)
         # The SAT search's process takes one of the cores while it runs.
         stage_workers = workers if sat is None or sat_share_workers else max(1, workers - 1)
+        known_lb = 0  # proved lower bound of this stage before its main solve
         if name == "breaks" and probe_breaks and target is None:
             tp = time.monotonic()
             try:
@@ -987,19 +998,25 @@ def solve(
                 raise
             stats["breaks_probe_lower_bound"] = lb
             stats["breaks_probe_s"] = round(time.monotonic() - tp, 3)
+            known_lb = lb
             if lb > 0:
                 model.add(expr >= lb)  # proved: every schedule has at least lb breaks
             if found is not None:
                 _set_hint(model, found)  # optimal already; the solve below proves it
         budget -= time.monotonic() - ts
+        if sat is not None:
+            # Keep time to turn a SAT schedule into a CP-SAT solution after the stage
+            # (_merge_sat; like the start's completion, measured: 1.4 s at 5,000 requests).
+            completion = float(stats.get("hint_completion_s", 0.1))
+            budget -= min(0.2 * budget, 1.5 * completion)
         solver = _make_solver(
             budget, stage_workers, seed, options, core=core_stages.get(name, True)
         )
         progress = _Progress(t0)
         stage_end = time.monotonic() + budget
         if sat is not None:
-            sat.on_found.append(solver.stop_search)
-            if sat.found is not None:
+            sat.on_found.append(_stop_when_settled(sat, solver, known_lb))
+            if _settled(sat, known_lb):
                 solver.parameters.max_time_in_seconds = 0.05  # found while we were starting
         try:
             status = solver.solve(model, progress)
@@ -1057,7 +1074,9 @@ def solve(
                 # search may still answer within the stage's time.
                 sat.wait(stage_end - time.monotonic())
             sat.stop()
-            merged = _merge_sat(sat, sm, stage, solution, expr, stats, t0, workers, seed)
+            merged = _merge_sat(
+                sat, sm, stage, solution, expr, stats, t0, (workers, seed, known_lb)
+            )
             if merged is not solution:
                 solved_any = True  # a complete CP-SAT solution of the model (_complete_hint)
             solution = merged
@@ -1101,6 +1120,25 @@ def solve(
     )
 
 
+def _settled(sat: satbreaks.SatSearch, known_lb: int) -> bool:
+    """Whether the SAT search's schedule ends the stage: an exact search's is optimal,
+    a held-set one's only when it reaches the proved bound (else CP-SAT may do better)."""
+    value = sat.found_value
+    return value is not None and (sat.exact or value <= known_lb)
+
+
+def _stop_when_settled(
+    sat: satbreaks.SatSearch, solver: cp_model.CpSolver, known_lb: int
+) -> Callable[[], None]:
+    """The SAT search's `on_found` callback: stop CP-SAT if that settles the stage."""
+
+    def callback() -> None:
+        if _settled(sat, known_lb):
+            solver.stop_search()
+
+    return callback
+
+
 def _merge_sat(
     sat: satbreaks.SatSearch,
     sm: SchedulingModel,
@@ -1109,26 +1147,35 @@ def _merge_sat(
     expr: LinearExpr,
     stats: dict[str, float | int | str],
     t0: float,
-    workers: int,
-    seed: int,
+    run: tuple[int, int, int],  # workers, seed, the stage's lower bound proved before
 ) -> list[int] | None:
     """Fold the SAT search's bound and schedule into the breaks stage; returns the solution.
 
-    The search started at a proved lower bound, so a schedule it found is
-    optimal; it is turned into a complete CP-SAT solution (all slots fixed:
-    propagation only) and checked against the model before being used.
+    An exact search (all meetings required, no workshops) started at a proved
+    lower bound, so a schedule it found is optimal and its refutations bound
+    the stage; a held-set search (`satbreaks.encode(held=...)`) only offers a
+    schedule, used when it has fewer breaks. The schedule is turned into a
+    complete CP-SAT solution (all slots and seats fixed: propagation only) and
+    checked against the model before being used.
     """
+    workers, seed, known_lb = run
     stats["breaks_sat_lower_bound"] = sat.proved_lb
     stats["breaks_sat_s"] = round(time.monotonic() - sat.started, 3)
     if sat.error is not None:
         stats["breaks_sat_error"] = sat.error
     better = sat.found_value is not None and (
-        solution is None or not stage.proved or sat.found_value < stage.value
+        solution is None or (not stage.proved and sat.exact) or sat.found_value < stage.value
     )
     if better and sat.found is not None and sat.found_value is not None:
         stats["breaks_sat_value"] = sat.found_value
         slots = {mid: sm.instance.slots[t].id for mid, t in sat.found.items()}
-        complete = _complete_hint(sm, slots, None, 10.0, workers, seed)
+        placed = None
+        if solution is not None and sm.y:  # the seats the held-set search kept
+            placed = defaultdict(list)
+            for (wid, p), v in sm.y.items():
+                if solution[v.index]:
+                    placed[wid].append(p)
+        complete = _complete_hint(sm, slots, placed, 10.0, workers, seed)
         value = _stage_value(sm, complete, "breaks", {}) if complete is not None else None
         if value is not None and value <= sat.found_value:
             solution = complete
@@ -1136,14 +1183,27 @@ def _merge_sat(
             if sat.found_at is not None:
                 stage.time_to_best_s = round(sat.found_at - t0, 3)
             stats["breaks_found_by"] = "sat"
-    if stage.bound is None or sat.proved_lb > stage.bound:
-        stage.bound = sat.proved_lb  # 0 at least: a proved bound all the same
+    proved_lb = max(known_lb, sat.proved_lb if sat.exact else 0)
+    if stage.bound is None or proved_lb > stage.bound:
+        stage.bound = proved_lb  # 0 at least: a proved bound all the same
     if solution is not None and stage.bound is not None and stage.value <= stage.bound:
         stage.bound = stage.value
         stage.proved = True
         stage.status = "OPTIMAL"
         sm.model.add(expr == stage.value)
     return solution
+
+
+def _held_of(sm: SchedulingModel, solution: Sequence[int]) -> tuple[set[str], dict[str, set[int]]]:
+    """The meetings `solution` holds, and each participant's workshop slots in it."""
+    held = {mid for (mid, _), v in sm.x.items() if solution[v.index]}
+    attending: dict[str, set[int]] = defaultdict(set)
+    for w in sm.instance.workshops:
+        slots = {sm.slot_index[sid] for sid in w.slots}
+        seated = [p for (wid, p), v in sm.y.items() if wid == w.id and solution[v.index]]
+        for p in (*w.members, *seated):
+            attending[p] |= slots
+    return held, attending
 
 
 def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:

@@ -17,6 +17,11 @@ separate process, by one of two methods:
   incremental solver (a totalizer counts the breaks); the first schedule found
   is optimal.
 
+For events with optional meetings or workshops, `encode(..., held, attending)`
+restricts the same search to the schedules holding exactly the meetings and
+workshop seats of a given schedule (same shortfall and weight): its optimum is
+a better schedule for the breaks stage, not a bound (`SatSearch.exact` False).
+
 The search runs in a child process (`satworker.py`, started by path so that it
 imports neither this package nor the web app) because CaDiCaL cannot be
 interrupted from Python: the deadline is enforced by ending the process.
@@ -39,7 +44,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -78,13 +83,24 @@ class Encoding:
     top: int
 
 
-def encode(sm: SchedulingModel, k_max: int | None) -> Encoding:
+def encode(
+    sm: SchedulingModel,
+    k_max: int | None,
+    held: Collection[str] | None = None,
+    attending: Mapping[str, Collection[int]] | None = None,
+) -> Encoding:
     """CNF of every rule of an all-required event, with break counts up to k_max + 1.
 
     With k_max None, no counting clauses (the core-guided search counts itself).
+    With `held` (meeting ids) and `attending` (participant -> slot indices of the
+    workshops they attend), the CNF of the schedules that hold exactly those
+    meetings and workshop seats (a schedule's breaks for its weight, see
+    `held_of`): the meetings are placed as if required, the workshop slots are
+    busy and closed to meetings.
     """
     inst = sm.instance
-    meetings = inst.meetings
+    meetings = inst.meetings if held is None else [m for m in inst.meetings if m.id in held]
+    attending = attending or {}
     participants = inst.participants
     n_loc = len(inst.locations)
     clauses: list[list[int]] = []
@@ -137,6 +153,14 @@ def encode(sm: SchedulingModel, k_max: int | None) -> Encoding:
     for m in meetings:
         for p in m.participants:
             load[p] += 1
+    in_workshop: int | None = None  # a literal fixed true: busy in a workshop
+    for part in participants:
+        for t in attending.get(part.id, ()):
+            if in_workshop is None:
+                in_workshop = new()
+                clauses.append([in_workshop])
+            clauses.extend([-v] for v in mine.pop((part.id, t), []))  # no meeting there
+            busy[part.id, t] = in_workshop
     for part in participants:
         for t in range(n_slots):
             lits = mine.get((part.id, t), [])
@@ -149,14 +173,15 @@ def encode(sm: SchedulingModel, k_max: int | None) -> Encoding:
             clauses.append([-b, *lits])
             clauses.extend([[-v, b] for v in lits])
             add_card(lits, 1, "atmost", EncType.seqcounter)  # one meeting at a time
-        # Redundant (as in the CP-SAT model): busy slots = meetings held.
-        own = [busy[part.id, t] for t in range(n_slots) if (part.id, t) in busy]
+        # Redundant (as in the CP-SAT model): slots busy with a meeting = meetings held.
+        own = [busy[part.id, t] for t in range(n_slots) if (part.id, t) in mine]
         if own:
             add_card(own, load[part.id], "equals", EncType.kmtotalizer)
     if all(len(m.participants) == 2 for m in meetings):
         busy_at: dict[int, list[int]] = defaultdict(list)
         for (_, t), v in busy.items():
-            busy_at[t].append(v)
+            if v != in_workshop:
+                busy_at[t].append(v)
         for t, lits in busy_at.items():
             cap = 2 * (n_loc - len(sm.blocked_locations[t]))
             if len(lits) > cap:
@@ -203,6 +228,7 @@ class SatSearch:
     encoding: Encoding
     lb: int
     method: str = "maxsat"  # "maxsat" (core-guided, RC2) or "lsu" (k = lb, lb + 1, ...)
+    exact: bool = True  # False for a held-set encoding: its refutations bound nothing
     started: float = field(default_factory=time.monotonic)
     proved_lb: int = 0  # every schedule has at least this many breaks (proved here or given)
     found: dict[str, int] | None = None  # meeting id -> slot index of the first schedule found

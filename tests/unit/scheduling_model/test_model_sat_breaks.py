@@ -16,7 +16,7 @@ from model_checks import violations
 from app.scheduling import satbreaks
 from app.scheduling.io import load_instance
 from app.scheduling.model import SchedulingModel, evaluate, solve
-from app.scheduling.types import Instance, Status
+from app.scheduling.types import Instance, Participant, Status
 from app.scheduling.validate import validate
 from tests.unit.scheduling.bruteforce import best_objective
 
@@ -241,3 +241,88 @@ def test_a_child_that_cannot_run_leaves_cp_sat_alone(monkeypatch):
 def test_an_unknown_sat_method_is_named():
     with pytest.raises(ValueError, match="model_sat_method"):
         solve(_crowded(), time_limit=5.0, options={"model_sat_method": "walksat"})
+
+
+def _with_workshop() -> Instance:
+    """Optional meetings and a workshop (s3: c1, and c2 if seated); all can be held."""
+    parts = people("b", "c1", "c2", "c3")
+    ms = [
+        meeting("m1", "b", "c1", weight=2),
+        meeting("m2", "b", "c2", weight=2),
+        meeting("m3", "b", "c3", weight=2),
+        meeting("m4", "c2", "c3", weight=2),
+    ]
+    ws = [workshop("w", ["s3"], ["c1"], {"c2": 1})]
+    return instance(slots(5, day="d1"), tables(2), parts, ms, ws)
+
+
+def test_held_set_search_improves_the_breaks_of_an_event_with_optional_meetings():
+    # A start with 3 breaks (b, c1, c3 each wait once) and CP-SAT stopped after
+    # presolve: the better schedule can only come from the held-set search, which
+    # keeps the same meetings and seats (so the same weight).
+    inst = _with_workshop()
+    best = best_objective(inst)
+    assert best is not None and best.weight == 9  # every meeting and the seat
+    hint = {"m1": ("s1", "T1"), "m3": ("s2", "T1"), "m4": ("s4", "T1"), "m2": ("s5", "T1")}
+    start = evaluate(inst, {m: s for m, (s, _) in hint.items()}, {"w": ["c1", "c2"]})
+    assert start.breaks == 3 > best.breaks
+    options = {"model_probe_count": 0, "stop_after_presolve": True}
+    alone = solve(inst, time_limit=10.0, hint=hint, options={**options, "model_sat_breaks": False})
+    assert alone.objective == start  # CP-SAT alone keeps the start here
+    res = solve(inst, time_limit=10.0, hint=hint, options=options)
+    assert violations(inst, res) == []
+    assert validate(inst, res).ok
+    assert res.stats["breaks_sat_held"] == 1
+    assert res.stats["breaks_found_by"] == "sat"
+    assert res.objective == best
+    seated = {p for w in res.workshops for p in w.participants}
+    assert seated == {"c1", "c2"}
+    # Its optimum for the held set is 0 here: the trivial bound proves it.
+    assert res.status == Status.OPTIMAL and res.bound.breaks == 0
+
+
+def test_held_set_encoding_closes_workshop_slots_and_leaves_out_other_meetings():
+    inst = _with_workshop()
+    sm = SchedulingModel(inst).build()
+    s3 = sm.slot_index["s3"]
+    enc = satbreaks.encode(sm, None, held={"m1", "m2", "m4"}, attending={"c1": {s3}, "c2": {s3}})
+    assert {mid for mid, _ in enc.x} == {"m1", "m2", "m4"}
+    search = satbreaks.SatSearch(enc, 0, exact=False).start(len(inst.participants) - 1)
+    try:
+        assert search.wait(20.0)
+    finally:
+        search.stop()
+    assert search.found is not None and set(search.found) == {"m1", "m2", "m4"}
+    assert all(search.found[m] != s3 for m in ("m1", "m2", "m4"))  # c1, c2 are in the workshop
+    slot_of = {mid: inst.slots[t].id for mid, t in search.found.items()}
+    assert evaluate(inst, slot_of, {"w": ["c1", "c2"]}).breaks == search.found_value == 0
+
+
+def test_a_held_set_refutation_is_no_bound():
+    # a may hold two meetings: r (required, only s1) and one of m1 / m2 (same weight).
+    # With m1 (b only free in s3) a waits in s2; with m2 (c only free in s2) no one
+    # waits. From a start holding m1, the held-set search proves "1 break" for
+    # that set only: the result must not claim it as the event's bound.
+    parts = [
+        Participant("a", max_meetings=2),
+        Participant("b", unavailable=frozenset({"s1", "s2"})),
+        Participant("c", unavailable=frozenset({"s1", "s3"})),
+        Participant("d", unavailable=frozenset({"s2", "s3"})),
+    ]
+    ms = [
+        meeting("r", "a", "d", required=True),
+        meeting("m1", "a", "b", weight=1),
+        meeting("m2", "a", "c", weight=1),
+    ]
+    inst = instance(slots(3, day="d1"), tables(1), parts, ms)
+    best = best_objective(inst)
+    assert best is not None and (best.weight, best.breaks) == (1, 0)
+    hint = {"r": ("s1", "T1"), "m1": ("s3", "T1")}
+    options = {"model_probe_count": 0, "stop_after_presolve": True}
+    res = solve(inst, time_limit=10.0, hint=hint, options=options)
+    assert validate(inst, res).ok
+    assert res.stats["breaks_sat_held"] == 1
+    assert res.stats["breaks_sat_lower_bound"] == 1  # k = 0 refuted, for {r, m1} only
+    assert res.objective is not None and res.objective.breaks == 1
+    assert res.bound.breaks in (None, 0)
+    assert res.status == Status.FEASIBLE
