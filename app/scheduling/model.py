@@ -971,6 +971,7 @@ def solve(
             if current is not None:
                 k_max = min(k_max, current - 1)
             counted = k_max if sat_method == "lsu" else None
+            seats = None
             if exact:
                 encoding = satbreaks.encode(sm, counted)
             else:
@@ -978,9 +979,10 @@ def solve(
                 # holding the same meetings and seats as the current one (so the same
                 # shortfall and weight) — a better schedule, not a bound.
                 assert solution is not None
-                encoding = satbreaks.encode(sm, counted, *_held_of(sm, solution))
+                held, attending, seats = _held_of(sm, solution)
+                encoding = satbreaks.encode(sm, counted, held, attending)
                 stats["breaks_sat_held"] = 1
-            sat = satbreaks.SatSearch(encoding, 0, sat_method, exact=exact)
+            sat = satbreaks.SatSearch(encoding, 0, sat_method, exact=exact, seats=seats)
             sat.start(k_max, cpu_limit_s=max(1, math.ceil(deadline - time.monotonic())))
             stats["breaks_sat_encode_s"] = round(time.monotonic() - ts, 3)
         # The SAT search's process takes one of the cores while it runs.
@@ -1169,13 +1171,7 @@ def _merge_sat(
     if better and sat.found is not None and sat.found_value is not None:
         stats["breaks_sat_value"] = sat.found_value
         slots = {mid: sm.instance.slots[t].id for mid, t in sat.found.items()}
-        placed = None
-        if solution is not None and sm.y:  # the seats the held-set search kept
-            placed = defaultdict(list)
-            for (wid, p), v in sm.y.items():
-                if solution[v.index]:
-                    placed[wid].append(p)
-        complete = _complete_hint(sm, slots, placed, 10.0, workers, seed)
+        complete = _complete_hint(sm, slots, sat.seats, 10.0, workers, seed)
         value = _stage_value(sm, complete, "breaks", {}) if complete is not None else None
         if value is not None and value <= sat.found_value:
             solution = complete
@@ -1194,16 +1190,20 @@ def _merge_sat(
     return solution
 
 
-def _held_of(sm: SchedulingModel, solution: Sequence[int]) -> tuple[set[str], dict[str, set[int]]]:
-    """The meetings `solution` holds, and each participant's workshop slots in it."""
+def _held_of(
+    sm: SchedulingModel, solution: Sequence[int]
+) -> tuple[set[str], dict[str, set[int]], dict[str, list[str]]]:
+    """The meetings `solution` holds, each participant's workshop slots in it, and
+    the candidates it seats in each workshop."""
     held = {mid for (mid, _), v in sm.x.items() if solution[v.index]}
     attending: dict[str, set[int]] = defaultdict(set)
+    seats: dict[str, list[str]] = {}
     for w in sm.instance.workshops:
         slots = {sm.slot_index[sid] for sid in w.slots}
-        seated = [p for (wid, p), v in sm.y.items() if wid == w.id and solution[v.index]]
-        for p in (*w.members, *seated):
+        seats[w.id] = [p for (wid, p), v in sm.y.items() if wid == w.id and solution[v.index]]
+        for p in (*w.members, *seats[w.id]):
             attending[p] |= slots
-    return held, attending
+    return held, attending, seats
 
 
 def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:

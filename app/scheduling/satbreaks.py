@@ -1,4 +1,4 @@
-"""Breaks by a SAT solver, beside CP-SAT, for events where every meeting is required.
+"""Breaks by a SAT solver, beside CP-SAT (exact when every meeting is required).
 
 Measured on the B2B set (docs/MODEL.md, "Breaks by SAT"): once shortfall and
 weight are settled, the breaks level is a pure optimisation over clauses.
@@ -94,9 +94,9 @@ def encode(
     With k_max None, no counting clauses (the core-guided search counts itself).
     With `held` (meeting ids) and `attending` (participant -> slot indices of the
     workshops they attend), the CNF of the schedules that hold exactly those
-    meetings and workshop seats (a schedule's breaks for its weight, see
-    `held_of`): the meetings are placed as if required, the workshop slots are
-    busy and closed to meetings.
+    meetings and workshop seats (model._held_of gives them for a schedule): the
+    meetings are placed as if required, the workshop slots are busy and closed
+    to meetings.
     """
     inst = sm.instance
     meetings = inst.meetings if held is None else [m for m in inst.meetings if m.id in held]
@@ -229,6 +229,7 @@ class SatSearch:
     lb: int
     method: str = "maxsat"  # "maxsat" (core-guided, RC2) or "lsu" (k = lb, lb + 1, ...)
     exact: bool = True  # False for a held-set encoding: its refutations bound nothing
+    seats: Mapping[str, Sequence[str]] | None = None  # held set: workshop -> seated candidates
     started: float = field(default_factory=time.monotonic)
     proved_lb: int = 0  # every schedule has at least this many breaks (proved here or given)
     found: dict[str, int] | None = None  # meeting id -> slot index of the first schedule found
