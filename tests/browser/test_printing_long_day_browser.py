@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 
 from app.extensions import db
-from app.models import Event, EventStatus, Location, Organisation, OrganisationKind
+from app.models import Event, EventStatus, Location
 from app.scheduling.types import Objective, Result, ScheduledMeeting, Status
 from app.services import schedules
 from app.services.events import add_day
@@ -30,9 +30,11 @@ def _long_day(_demo: Event) -> None:
     Names are long on purpose (a body, directions and cooperatives of 60 to 70 characters):
     the sheets must still fit their pages.
     """
-    body = Organisation(
-        kind=OrganisationKind.BUYER_BODY, name="Communauté d'agglomération du Grand Territoire"
-    )
+    # The logged-in demo organiser's own body (organisers print their own events only:
+    # app/auth/scope.py), given a long name for this server.
+    body = _demo.organiser_organisation
+    assert body is not None
+    body.name = "Communauté d'agglomération du Grand Territoire"
     event = Event(
         title="Journée des achats publics responsables 2027",
         venue="Palais des congrès, grande halle, Montpellier",
