@@ -375,7 +375,13 @@ class SchedulingModel:
                     self.model.add(sum(brks) >= 1)  # redundant: at least one block
                     day_breaks: LinearExpr = sum(brks) - 1
                 else:
-                    day_breaks = self._chain_breaks(bs)
+                    brks = []
+                    seen: Lit = 0
+                    for i in range(1, len(bs)):
+                        if i >= 2:
+                            seen = self._or([seen, bs[i - 2]])
+                        brks.append(self._and3(bs[i], _not(bs[i - 1]), seen))
+                    day_breaks = sum(brks)
                 if self.long_span_clauses:
                     self._add_long_span_clauses(bs, load[p.id, d], day_breaks)
                 per_p.append(day_breaks)
@@ -384,16 +390,6 @@ class SchedulingModel:
             total.append(expr)
         self.breaks = sum(total)
         self.has_breaks = any(not isinstance(e, int) for e in total)
-
-    def _chain_breaks(self, bs: Sequence[Lit]) -> LinearExpr:
-        """Exact break count of one run of slots: break ends busy_i, not busy_{i-1}, seen_i."""
-        brks = []
-        seen: Lit = 0
-        for i in range(1, len(bs)):
-            if i >= 2:
-                seen = self._or([seen, bs[i - 2]])
-            brks.append(self._and3(bs[i], _not(bs[i - 1]), seen))
-        return sum(brks)
 
     def _max_load(self, day_of: Mapping[int, int]) -> dict[tuple[str, int], int]:
         """Upper bound on the busy slots of each participant on each day."""
@@ -916,6 +912,7 @@ def solve(
         ):
             proved_by_hint["weight"] = lp.weight
     stages: list[_Stage] = []
+    exact = satbreaks.not_applicable(sm) is None  # the SAT search is exact (see satbreaks)
     solved_any = False
     for i, (name, expr, maximise) in enumerate(plan):
         remaining = deadline - time.monotonic()
@@ -962,7 +959,6 @@ def solve(
         else:
             model.minimize(goal)
         ts = time.monotonic()
-        exact = satbreaks.not_applicable(sm) is None
         if name == "breaks" and target is None and sat_breaks and (exact or solution):
             # Started first, so that the probes below run beside it (measured: on
             # ticf-13crafb the probes alone take 3.7 s of the 20).
@@ -988,39 +984,34 @@ def solve(
         # The SAT search's process takes one of the cores while it runs.
         stage_workers = workers if sat is None or sat_share_workers else max(1, workers - 1)
         known_lb = 0  # proved lower bound of this stage before its main solve
-        if name == "breaks" and probe_breaks and target is None:
-            tp = time.monotonic()
-            try:
+        try:
+            if name == "breaks" and probe_breaks and target is None:
+                tp = time.monotonic()
                 lb, found = _probe_from_below(
                     model, expr, budget, stage_workers, seed, options, probe_count, sat
                 )
-            except BaseException:
-                if sat is not None:
-                    sat.stop()  # never leave the child process running behind an error
-                raise
-            stats["breaks_probe_lower_bound"] = lb
-            stats["breaks_probe_s"] = round(time.monotonic() - tp, 3)
-            known_lb = lb
-            if lb > 0:
-                model.add(expr >= lb)  # proved: every schedule has at least lb breaks
-            if found is not None:
-                _set_hint(model, found)  # optimal already; the solve below proves it
-        budget -= time.monotonic() - ts
-        if sat is not None:
-            # Keep time to turn a SAT schedule into a CP-SAT solution after the stage
-            # (_merge_sat; like the start's completion, measured: 1.4 s at 5,000 requests).
-            completion = float(stats.get("hint_completion_s", 0.1))
-            budget -= min(0.2 * budget, 1.5 * completion)
-        solver = _make_solver(
-            budget, stage_workers, seed, options, core=core_stages.get(name, True)
-        )
-        progress = _Progress(t0)
-        stage_end = time.monotonic() + budget
-        if sat is not None:
-            sat.on_found.append(_stop_when_settled(sat, solver, known_lb))
-            if _settled(sat, known_lb):
-                solver.parameters.max_time_in_seconds = 0.05  # found while we were starting
-        try:
+                stats["breaks_probe_lower_bound"] = lb
+                stats["breaks_probe_s"] = round(time.monotonic() - tp, 3)
+                known_lb = lb
+                if lb > 0:
+                    model.add(expr >= lb)  # proved: every schedule has at least lb breaks
+                if found is not None:
+                    _set_hint(model, found)  # optimal already; the solve below proves it
+            budget -= time.monotonic() - ts
+            if sat is not None:
+                # Keep time to turn a SAT schedule into a CP-SAT solution after the stage
+                # (_merge_sat; like the start's completion: 1.4 s at 5,000 requests).
+                completion = float(stats.get("hint_completion_s", 0.1))
+                budget -= min(0.2 * budget, 1.5 * completion)
+            solver = _make_solver(
+                budget, stage_workers, seed, options, core=core_stages.get(name, True)
+            )
+            progress = _Progress(t0)
+            stage_end = time.monotonic() + budget
+            if sat is not None:
+                sat.on_found.append(_stop_when_settled(sat, solver, known_lb))
+                if _settled(sat, known_lb):
+                    solver.parameters.max_time_in_seconds = 0.05  # found while starting
             status = solver.solve(model, progress)
         except BaseException:
             if sat is not None:
@@ -1076,9 +1067,7 @@ def solve(
                 # search may still answer within the stage's time.
                 sat.wait(stage_end - time.monotonic())
             sat.stop()
-            merged = _merge_sat(
-                sat, sm, stage, solution, expr, stats, t0, (workers, seed, known_lb)
-            )
+            merged = _merge_sat(sat, sm, stage, solution, expr, stats, t0, workers, seed, known_lb)
             if merged is not solution:
                 solved_any = True  # a complete CP-SAT solution of the model (_complete_hint)
             solution = merged
@@ -1149,7 +1138,9 @@ def _merge_sat(
     expr: LinearExpr,
     stats: dict[str, float | int | str],
     t0: float,
-    run: tuple[int, int, int],  # workers, seed, the stage's lower bound proved before
+    workers: int,
+    seed: int,
+    known_lb: int,  # the stage's lower bound proved before its main solve
 ) -> list[int] | None:
     """Fold the SAT search's bound and schedule into the breaks stage; returns the solution.
 
@@ -1160,7 +1151,6 @@ def _merge_sat(
     complete CP-SAT solution (all slots and seats fixed: propagation only) and
     checked against the model before being used.
     """
-    workers, seed, known_lb = run
     stats["breaks_sat_lower_bound"] = sat.proved_lb
     stats["breaks_sat_s"] = round(time.monotonic() - sat.started, 3)
     if sat.error is not None:
