@@ -70,16 +70,14 @@ def create_organiser(email: str, name: str, organisation: str, password: str) ->
             "special characters (or 14+ characters with three of those kinds)"
         )
     user = User(email=accounts.normalise_email(email), full_name=name, role=Role.ORGANISER)
-    if organisation.strip():
+    body_name = organisation.strip()
+    if body_name:
         body = db.session.execute(
             db.select(Organisation).where(
-                Organisation.name == organisation.strip(),
-                Organisation.kind == OrganisationKind.BUYER_BODY,
+                Organisation.name == body_name, Organisation.kind == OrganisationKind.BUYER_BODY
             )
         ).scalar_one_or_none()
-        user.organisation = body or Organisation(
-            kind=OrganisationKind.BUYER_BODY, name=organisation.strip()
-        )
+        user.organisation = body or Organisation(kind=OrganisationKind.BUYER_BODY, name=body_name)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

@@ -18,9 +18,10 @@ from collections.abc import Callable, Mapping
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import ColumnElement, or_, true
 
 from app.extensions import db
-from app.models import Event, Need, Role, ScheduleVersion, SchedulingJob
+from app.models import Event, Need, ScheduleVersion, SchedulingJob
 
 _EVENT_OF: dict[str, Callable[[int], int | None]] = {
     "event_id": lambda i: i,
@@ -39,9 +40,18 @@ def may_manage(organisation_id: int | None, owner_id: int | None) -> bool:
     return organisation_id is None or owner_id is None or owner_id == organisation_id
 
 
+def managed_events(organisation_id: int | None) -> ColumnElement[bool]:
+    """`may_manage` as a WHERE clause on events (the organiser's dashboard)."""
+    if organisation_id is None:
+        return true()
+    owner = Event.organiser_organisation_id
+    return or_(owner.is_(None), owner == organisation_id)
+
+
 def check_organiser_scope(view_args: Mapping[str, object]) -> None:
-    """403 if the current organiser may not manage the event `view_args` name."""
-    if current_user.role is not Role.ORGANISER or current_user.organisation_id is None:
+    """403 if the current organiser (role_required calls this for organisers only) may
+    not manage the event `view_args` name."""
+    if current_user.organisation_id is None:
         return
     for key, event_of in _EVENT_OF.items():
         value = view_args.get(key)

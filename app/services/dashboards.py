@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 
+from app.auth.scope import managed_events
 from app.extensions import db
 from app.models import (
     Answer,
@@ -86,15 +87,8 @@ def _count(stmt: object) -> int:
 def organiser(user_id: int) -> list[EventLine]:
     """The events this organiser may manage (auth/scope.py), newest first, with their counts."""
     user = db.session.get(User, user_id)
-    stmt = db.select(Event).order_by(Event.id.desc())
-    if user is not None and user.organisation_id is not None:
-        stmt = stmt.where(
-            or_(
-                Event.organiser_organisation_id.is_(None),
-                Event.organiser_organisation_id == user.organisation_id,
-            )
-        )
-    events = db.session.execute(stmt).scalars()
+    mine = managed_events(user.organisation_id if user is not None else None)
+    events = db.session.execute(db.select(Event).where(mine).order_by(Event.id.desc())).scalars()
     lines = []
     for event in events:
         counts = {

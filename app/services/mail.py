@@ -69,7 +69,6 @@ class Session:
     def __init__(self) -> None:
         self._smtp: smtplib.SMTP | None = None
         self._sent_here = 0  # messages sent over the open connection
-        self.connections = 0  # connections opened (for the sender's log)
 
     def __enter__(self) -> Session:
         return self
@@ -110,7 +109,6 @@ class Session:
             smtp.close()
             raise
         self._smtp, self._sent_here = smtp, 0
-        self.connections += 1
         return smtp
 
     def close(self, *, polite: bool = True) -> None:
