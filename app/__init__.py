@@ -48,6 +48,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         INSTANCE_DIR.mkdir(exist_ok=True)
 
     from app import models  # noqa: F401  (registers the models on the metadata)
+    from app.services import mail  # noqa: F401  (invitations listen to publication)
 
     db.init_app(app)
     migrate.init_app(
@@ -68,7 +69,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     register_template_helpers(app)
 
-    from app.agenda.routes import bp as agenda_bp
+    from app.agenda import bp as agenda_bp
     from app.answers.routes import bp as answers_bp
     from app.applications.routes import bp as applications_bp
     from app.auth.routes import bp as auth_bp
@@ -77,7 +78,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from app.needs.routes import bp as needs_bp
     from app.printing.routes import bp as printing_bp
     from app.selection.routes import bp as selection_bp
-    from app.setup.routes import bp as setup_bp
+    from app.setup import bp as setup_bp
     from app.transfers.routes import bp as transfers_bp
 
     app.register_blueprint(main_bp)
@@ -101,13 +102,13 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     register_cli(app)
 
     if app.config["SCHEDULER_INLINE_WORKER"]:
-        from app.services import jobs
+        from app.services import worker
 
         @app.before_request
         def _start_worker() -> None:
             # Queued runs and unsent invitations resume after a restart of the web process,
             # without waiting for an organiser to open the planning page.
-            jobs.ensure_background_worker(app)
+            worker.ensure_background_worker(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

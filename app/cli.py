@@ -91,7 +91,7 @@ schedule_cli = AppGroup("schedule", help="Scheduling runs and exports.")
 def _generate(event_id: int, time_limit: float, publish: bool) -> None:
     """Run the scheduler for an event in this process; optionally publish the new version."""
     from app.models import Event, EventStatus, JobKind, JobStatus
-    from app.services import jobs, schedules
+    from app.services.agenda import jobs, schedules
 
     if db.session.get(Event, event_id) is None:
         raise click.ClickException(f"event {event_id} does not exist")
@@ -144,7 +144,7 @@ def schedule_export(event_id: int, path: str) -> None:
     """Write the engine's instance for EVENT_ID (entremise-instance/1) to PATH."""
     from app.models import Event
     from app.scheduling.io import dump_instance
-    from app.services.instance import build_instance
+    from app.services.agenda.instance import build_instance
 
     if db.session.get(Event, event_id) is None:
         raise click.ClickException(f"event {event_id} does not exist")
@@ -160,9 +160,9 @@ def schedule_export(event_id: int, path: str) -> None:
 @click.option("--once", is_flag=True, help="Run the queued jobs, then exit.")
 def schedule_worker(once: bool) -> None:
     """Run scheduling jobs and send the outbox (with SCHEDULER_INLINE_WORKER=false)."""
-    from app.services import jobs
+    from app.services import worker
 
-    ran = jobs.work(once=once)
+    ran = worker.work(once=once)
     click.echo(f"{ran} job(s) run.")
 
 
@@ -179,7 +179,7 @@ def calendar_export(event_id: int, directory: str) -> None:
     from app.models import Event, Participant, User
     from app.models.base import utcnow
     from app.services import calendars
-    from app.services.schedules import published_version
+    from app.services.agenda.schedules import published_version
 
     if db.session.get(Event, event_id) is None:
         raise click.ClickException(f"event {event_id} does not exist")
@@ -213,9 +213,9 @@ mail_cli = AppGroup("mail", help="The e-mail outbox (invitations and cancellatio
 @click.option("--limit", type=click.IntRange(1), default=1000, help="Most e-mails to send.")
 def mail_send(limit: int) -> None:
     """Send the outbox's due e-mails once (for cron or a systemd timer), then exit."""
-    from app.services import invitations
+    from app.services.mail import delivery
 
-    report = invitations.drain(limit=limit)
+    report = delivery.drain(limit=limit)
     click.echo(
         f"{report.sent} sent, {report.retrying} to retry later, {report.failed} failed, "
         f"{report.superseded} superseded, {report.recovered} recovered."
@@ -226,9 +226,9 @@ def mail_send(limit: int) -> None:
 @click.argument("event_id", type=int)
 def mail_retry(event_id: int) -> None:
     """Queue EVENT_ID's failed e-mails again (they go out at the next send)."""
-    from app.services import invitations
+    from app.services.mail import delivery
 
-    count = invitations.retry_failed(event_id, actor_id=None)
+    count = delivery.retry_failed(event_id, actor_id=None)
     db.session.commit()
     click.echo(f"{count} e-mail(s) queued again.")
 

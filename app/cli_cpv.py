@@ -22,7 +22,7 @@ def cpv_import(file: Path) -> None:
     """
     from app.matching.cpv import load_cpv
     from app.matching.errors import FileImportError
-    from app.services import cpv
+    from app.services.sourcing import cpv
 
     try:
         reference = load_cpv(file)

@@ -17,7 +17,7 @@ DEFAULT_TZ = "Europe/Paris"
 NBSP = "\u202f"  # narrow no-break space, before : ; ! ? in French typography
 
 
-def _locale() -> str:
+def locale_code() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "fr"
 
@@ -33,7 +33,7 @@ def french_time(value: time | datetime) -> str:
 
 def format_wall_time(value: time) -> str:
     """A wall-clock time: « 14 h 20 » in French, « 2:20 PM » in English."""
-    if _locale() == "fr":
+    if locale_code() == "fr":
         return french_time(value)
     return value.strftime("%I:%M %p").lstrip("0")
 
@@ -57,7 +57,7 @@ def format_datetime_long(value: datetime, tz: str | None = None) -> str:
 
 def french_punctuation(text: str) -> str:
     """Put the narrow no-break space French typography wants before : ; ! ?."""
-    if _locale() != "fr":
+    if locale_code() != "fr":
         return text
     out = []
     for i, char in enumerate(text):
@@ -78,7 +78,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _inject_locale() -> dict[str, object]:
         return {
-            "current_locale": _locale(),
+            "current_locale": locale_code(),
             "languages": current_app.config["LANGUAGES"],
         }
 

@@ -94,7 +94,7 @@ class CpvCodes:
         self.required = required
 
     def __call__(self, form: Any, field: Field) -> None:
-        from app.services import cpv
+        from app.services.sourcing import cpv
 
         resolved = cpv.resolve_codes(field.data or "")
         field.cpv_codes = list(resolved.codes)  # type: ignore[attr-defined]

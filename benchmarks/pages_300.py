@@ -33,7 +33,8 @@ from sqlalchemy import event as sa_event  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import JobKind, Meeting, MeetingStatus, Participant, User  # noqa: E402
-from app.services import agenda, jobs  # noqa: E402
+from app.services import agenda  # noqa: E402
+from app.services.agenda import jobs  # noqa: E402
 from benchmarks.trial_300 import build_event  # noqa: E402
 
 PASSWORD = "Mesure-Entremise-2026"

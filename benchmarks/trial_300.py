@@ -74,18 +74,10 @@ from app.models import (  # noqa: E402
     Unavailability,
     User,
 )
-from app.services import (  # noqa: E402
-    agenda,
-    agenda_edits,
-    applications,
-    change_summary,
-    jobs,
-    late_changes,
-    schedules,
-    selection,
-    transfers,
-)
-from app.services.events import add_day  # noqa: E402
+from app.services import agenda, transfers  # noqa: E402
+from app.services.agenda import agenda_edits, change_summary, jobs, late_changes, schedules  # noqa: E402
+from app.services.setup.listing import add_day  # noqa: E402
+from app.services.sourcing import applications, selection  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
 DAY = date(2027, 3, 16)
@@ -446,7 +438,7 @@ def run_trial(
 def export_instance(companies: int, seed: int, path: Path) -> dict[str, Any]:
     """Steps 1-3 in a temporary database, then the engine's instance written to `path`."""
     from app.scheduling.io import dump_instance
-    from app.services.instance import build_instance
+    from app.services.agenda.instance import build_instance
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'trial.db'}"

@@ -100,7 +100,7 @@ def schedule_and_publish(time_limit: float):
     def prepare(event) -> None:
         from app.extensions import db
         from app.models import Event, EventStatus, JobKind
-        from app.services import jobs, schedules
+        from app.services.agenda import jobs, schedules
 
         db.session.commit()
         job = jobs.enqueue(event.id, JobKind.GENERATE, time_limit=time_limit, actor_id=None)

@@ -47,7 +47,7 @@ def client(app):
 
 @pytest.fixture
 def demo(app):
-    from app.services.demo import load_demo
+    from app.services.demo.loader import load_demo
 
     event = load_demo()
     db.session.commit()

@@ -23,7 +23,7 @@ from app.models import (
     ParticipantRole,
     Priority,
 )
-from app.services.events import add_day
+from app.services.setup.listing import add_day
 
 _sirets = count()
 

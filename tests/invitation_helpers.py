@@ -18,8 +18,8 @@ from app.models import (
     User,
 )
 from app.scheduling.types import Objective, Result, ScheduledMeeting, Status, Unscheduled
-from app.services import schedules
-from app.services.instance import build_instance
+from app.services.agenda import schedules
+from app.services.agenda.instance import build_instance
 from tests.factories import make_buyer, make_company, make_event, make_request
 
 ORGANISER_MAILBOX = "rdv@metropole.example"

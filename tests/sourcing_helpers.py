@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.extensions import db
 from app.matching.cpv import load_cpv
-from app.services import cpv
+from app.services.sourcing import cpv
 
 CPV_SMALL = Path(__file__).resolve().parent / "unit" / "matching" / "data" / "cpv_small.csv"
 SHARED_CPV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cpv_2008.csv"

@@ -15,14 +15,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.agenda.common import agenda_error, version_or_404
 from app.agenda.forms import ActionForm, PlaceForm, RemoveForm, SwapForm
-from app.agenda.routes import _agenda_error, _version_or_404, bp
+from app.agenda.routes import bp
 from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import format_date_long, format_time_local
 from app.models import LocationKind, Meeting, MeetingStatus, Role, ScheduleVersion, Slot
-from app.services import agenda, agenda_edits
-from app.services.agenda_edits import Problem, Warning_
+from app.services import agenda
+from app.services.agenda import agenda_edits
+from app.services.agenda.agenda_edits import Problem, Warning_
 
 
 def problem_sentence(problem: Problem, tz: str | None = None) -> str:
@@ -95,12 +97,12 @@ def _edit_error(error: agenda.AgendaError) -> str:
         ),
     }
     key = str(error)
-    return str(messages[key]) if key in messages else _agenda_error(error)
+    return str(messages[key]) if key in messages else agenda_error(error)
 
 
 def _label(meeting: Meeting) -> str:
-    company, buyer = agenda._sides(meeting)
-    return f"{agenda._name(company)} ↔ {agenda._name(buyer)}"
+    company, buyer = agenda.meeting_sides(meeting)
+    return f"{agenda.participant_name(company)} ↔ {agenda.participant_name(buyer)}"
 
 
 def _meeting_or_404(version: ScheduleVersion, meeting_id: int) -> Meeting:
@@ -194,7 +196,7 @@ def _refused(
 @bp.get("/versions/<int:version_id>/rendez-vous/<int:meeting_id>/modifier")
 @role_required(Role.ORGANISER)
 def edit_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     return _render(version, _meeting_or_404(version, meeting_id))
 
 
@@ -202,7 +204,7 @@ def edit_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
 @role_required(Role.ORGANISER)
 def move_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
     """Move a scheduled meeting, or place an unscheduled one (same form)."""
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     meeting = _meeting_or_404(version, meeting_id)
     form = PlaceForm()
     _fill_choices(version, meeting, form, SwapForm(formdata=None))
@@ -230,7 +232,7 @@ def move_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
 @bp.post("/versions/<int:version_id>/rendez-vous/<int:meeting_id>/echanger")
 @role_required(Role.ORGANISER)
 def swap_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     meeting = _meeting_or_404(version, meeting_id)
     form = SwapForm()
     _fill_choices(version, meeting, PlaceForm(formdata=None), form)
@@ -248,7 +250,7 @@ def swap_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
 @bp.post("/versions/<int:version_id>/rendez-vous/<int:meeting_id>/retirer")
 @role_required(Role.ORGANISER)
 def remove_meeting(version_id: int, meeting_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     meeting = _meeting_or_404(version, meeting_id)
     form = RemoveForm()
     if not form.validate_on_submit():

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.agenda.common import agenda_error, event_or_404, job_error, version_or_404
 from app.agenda.forms import (
     TIME_RE,
     AbsenceForm,
@@ -35,22 +36,15 @@ from app.agenda.forms import (
     ReoptimiseForm,
     WithdrawForm,
 )
-from app.agenda.routes import _agenda_error, _event_or_404, _job_error, _version_or_404, bp
+from app.agenda.routes import bp
 from app.auth.access import role_required
 from app.extensions import db
 from app.i18n import format_date_long, format_time_local
-from app.main.routes import safe_next
 from app.models import Event, Meeting, Priority, Role
-from app.services import (
-    agenda,
-    change_summary,
-    follow_up,
-    jobs,
-    late_changes,
-    schedules,
-    transfers,
-)
-from app.services.late_changes import ARRIVE, LEAVE, LateChangeError
+from app.redirects import safe_next
+from app.services import agenda, transfers
+from app.services.agenda import change_summary, follow_up, jobs, late_changes, schedules
+from app.services.agenda.late_changes import ARRIVE, LEAVE, LateChangeError
 
 KIND_LABELS = {
     LEAVE: _l("part plus tôt (absent à partir de l'heure)"),
@@ -204,7 +198,7 @@ def _accepted(event: Event, message: str) -> ResponseReturnValue:
 @role_required(Role.ORGANISER)
 def late_changes_page(event_id: int) -> ResponseReturnValue:
     """The page; `?annuler=<meeting id>` (from the published grid) preselects that meeting."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     cancel = CancelMeetingForm(formdata=None)
     chosen = db.session.get(Meeting, request.args.get("annuler", type=int) or 0)
     published = schedules.published_version(event.id)
@@ -216,7 +210,7 @@ def late_changes_page(event_id: int) -> ResponseReturnValue:
 @bp.post("/evenements/<int:event_id>/changements-tardifs/retrait")
 @role_required(Role.ORGANISER)
 def late_withdraw(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = WithdrawForm()
     _fill(
         event,
@@ -245,7 +239,7 @@ def late_withdraw(event_id: int) -> ResponseReturnValue:
 @bp.post("/evenements/<int:event_id>/changements-tardifs/annulation")
 @role_required(Role.ORGANISER)
 def late_cancel(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = CancelMeetingForm()
     _fill(
         event,
@@ -276,7 +270,7 @@ def parse_time(value: str) -> time:
 @bp.post("/evenements/<int:event_id>/changements-tardifs/absence")
 @role_required(Role.ORGANISER)
 def late_absence(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = AbsenceForm()
     _fill(
         event,
@@ -312,7 +306,7 @@ def late_absence(event_id: int) -> ResponseReturnValue:
 @bp.post("/evenements/<int:event_id>/changements-tardifs/entreprise")
 @role_required(Role.ORGANISER)
 def late_company(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = LateCompanyForm()
     _fill(
         event,
@@ -345,7 +339,7 @@ def late_company(event_id: int) -> ResponseReturnValue:
 @bp.post("/evenements/<int:event_id>/changements-tardifs/reoptimiser")
 @role_required(Role.ORGANISER)
 def late_reoptimise(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = ReoptimiseForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -361,9 +355,9 @@ def late_reoptimise(event_id: int) -> ResponseReturnValue:
         if isinstance(error, LateChangeError):
             flash(late_error(error), "danger")
         elif isinstance(error, agenda.AgendaError):
-            flash(_agenda_error(error), "danger")
+            flash(agenda_error(error), "danger")
         else:
-            flash(_job_error(error), "danger")
+            flash(job_error(error), "danger")
         return redirect(_url(event) + "#reoptimise-title")
     db.session.commit()
     flash(
@@ -382,7 +376,7 @@ def late_reoptimise(event_id: int) -> ResponseReturnValue:
 @bp.get("/versions/<int:version_id>/changements")
 @role_required(Role.ORGANISER)
 def changes(version_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     return render_template(
         "agenda/changes.html",
         version=version,
@@ -397,7 +391,7 @@ def changes(version_id: int) -> ResponseReturnValue:
 
 
 def _set_follow_up(version_id: int, meeting_id: int, flag: bool) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     form = ActionForm()
     back = safe_next(
         form.next.data, url_for("agenda.version", version_id=version.id) + "#unscheduled-title"
@@ -412,7 +406,7 @@ def _set_follow_up(version_id: int, meeting_id: int, flag: bool) -> ResponseRetu
                     "Seule une demande non placée peut être suivie après l'événement."
                 ),
             }
-            flash(str(messages.get(str(error), _agenda_error(error))), "danger")
+            flash(str(messages.get(str(error), agenda_error(error))), "danger")
         else:
             db.session.commit()
             flash(
@@ -445,7 +439,7 @@ def unmark_follow_up(version_id: int, meeting_id: int) -> ResponseReturnValue:
 @bp.get("/evenements/<int:event_id>/suivis")
 @role_required(Role.ORGANISER)
 def follow_ups(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return render_template(
         "agenda/follow_up.html",
         event=event,
@@ -457,7 +451,7 @@ def follow_ups(event_id: int) -> ResponseReturnValue:
 @bp.get("/evenements/<int:event_id>/suivis.<fmt>")
 @role_required(Role.ORGANISER)
 def follow_ups_export(event_id: int, fmt: str) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if fmt not in ("csv", "xlsx"):
         abort(404)
     header, rows = follow_up.rows(event.id)

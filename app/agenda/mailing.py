@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.agenda.common import event_or_404
 from app.agenda.forms import ActionForm
-from app.agenda.routes import _event_or_404, bp
+from app.agenda.routes import bp
 from app.auth.access import role_required
 from app.extensions import db
 from app.models import OutboxMethod, OutboxStatus, Role
-from app.services import invitations
+from app.services.mail import delivery
 
 MAIL_STATUS = {
     OutboxStatus.PENDING: (_l("En attente d'envoi"), "secondary"),
@@ -35,11 +36,11 @@ MAIL_METHOD = {
 @bp.get("/evenements/<int:event_id>/envois")
 @role_required(Role.ORGANISER)
 def mailing(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return render_template(
         "agenda/mailing.html",
         event=event,
-        progress=invitations.progress(event.id),
+        progress=delivery.progress(event.id),
         statuses=[(status, str(label), colour) for status, (label, colour) in MAIL_STATUS.items()],
         methods={method: str(label) for method, label in MAIL_METHOD.items()},
         form=ActionForm(),
@@ -49,9 +50,9 @@ def mailing(event_id: int) -> ResponseReturnValue:
 @bp.post("/evenements/<int:event_id>/envois/relancer")
 @role_required(Role.ORGANISER)
 def retry_mailing(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if ActionForm().validate_on_submit():
-        count = invitations.retry_failed(event.id, actor_id=current_user.id)
+        count = delivery.retry_failed(event.id, actor_id=current_user.id)
         db.session.commit()
         if count:
             flash(_("E-mails remis en file d'envoi : %(n)s.", n=count), "success")

@@ -1,7 +1,7 @@
 """The organiser's agenda pages: runs, progress, review grid, locks, publication.
 
 Routes validate input, call one service, commit, then redirect (PRG) or render. The figures
-come from `app.services.agenda`; the solver runs in a background job (`app.services.jobs`).
+come from `app.services.agenda`; the solver runs in a background job (`app.services.agenda.jobs`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.agenda.common import agenda_error, event_or_404, job_error, version_or_404
 from app.agenda.forms import ActionForm, GenerateForm, ReoptimiseForm
 from app.auth.access import role_required
 from app.extensions import db
-from app.main.routes import safe_next
 from app.models import (
     Event,
     JobKind,
@@ -36,9 +36,12 @@ from app.models import (
     SchedulingJob,
     VersionStatus,
 )
-from app.services import agenda, change_summary, jobs, schedules
+from app.redirects import safe_next
+from app.services import agenda
+from app.services.agenda import change_summary, jobs, schedules
 
 bp = Blueprint("agenda", __name__, url_prefix="/organisation")
+
 
 JOB_STATUS = {
     "queued": _l("En attente d'un calculateur"),
@@ -60,30 +63,6 @@ FAILURES = {
     "worker_stopped": _l("Le calcul a été interrompu (redémarrage du serveur) : relancez-le."),
     "other": _l("Le calcul a échoué."),
 }
-
-
-def _job_error(error: jobs.JobError) -> str:
-    messages = {
-        "already_running": _(
-            "Un calcul est déjà en cours pour cet événement. Attendez qu'il se termine."
-        ),
-        "time_limit": _("Indiquez une durée de 1 à 600 secondes."),
-        "no_base_version": _("Choisissez la version à réoptimiser."),
-    }
-    return str(messages.get(str(error), _("Le calcul n'a pas pu être lancé.")))
-
-
-def _agenda_error(error: agenda.AgendaError) -> str:
-    messages = {
-        "read_only": _(
-            "Cette version n'est pas un brouillon : elle ne se modifie plus. "
-            "Réoptimisez-la pour obtenir un nouveau brouillon."
-        ),
-        "unknown_meeting": _("Ce rendez-vous n'appartient pas à cette version."),
-        "not_scheduled": _("Seul un rendez-vous placé peut être verrouillé."),
-        "unknown_version": _("Cette version n'existe pas."),
-    }
-    return str(messages.get(str(error), _("Cette action n'est pas possible.")))
 
 
 def _show_error(form: GenerateForm | ReoptimiseForm, message: str, *, on_field: bool) -> None:
@@ -120,20 +99,6 @@ def job_payload(job: SchedulingJob) -> dict[str, Any]:
     }
 
 
-def _event_or_404(event_id: int) -> Event:
-    event = agenda.get_event(event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
-def _version_or_404(version_id: int) -> ScheduleVersion:
-    version = agenda.get_version(version_id)
-    if version is None:
-        abort(404)
-    return version
-
-
 def _render_overview(event: Event, form: GenerateForm) -> str:
     job = agenda.latest_job(event.id)
     return render_template(
@@ -148,7 +113,7 @@ def _render_overview(event: Event, form: GenerateForm) -> str:
 @bp.route("/evenements/<int:event_id>/planning", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def overview(event_id: int) -> ResponseReturnValue:
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = GenerateForm()
     if form.validate_on_submit():
         try:
@@ -160,7 +125,7 @@ def overview(event_id: int) -> ResponseReturnValue:
             )
         except jobs.JobError as error:
             db.session.rollback()
-            _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
+            _show_error(form, job_error(error), on_field=str(error) == "time_limit")
         else:
             db.session.commit()
             flash(_("Le calcul du planning est lancé."), "success")
@@ -209,13 +174,13 @@ def _render_version(version: ScheduleVersion, reoptimise_form: ReoptimiseForm) -
 @bp.get("/versions/<int:version_id>")
 @role_required(Role.ORGANISER)
 def version(version_id: int) -> ResponseReturnValue:
-    return _render_version(_version_or_404(version_id), ReoptimiseForm(formdata=None))
+    return _render_version(version_or_404(version_id), ReoptimiseForm(formdata=None))
 
 
 @bp.get("/versions/<int:version_id>/participants/<int:participant_id>")
 @role_required(Role.ORGANISER)
 def participant(version_id: int, participant_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     day = agenda.participant_agenda(version, participant_id)
     if day is None:
         abort(404)
@@ -232,7 +197,7 @@ def participant(version_id: int, participant_id: int) -> ResponseReturnValue:
 @bp.post("/versions/<int:version_id>/publier")
 @role_required(Role.ORGANISER)
 def publish(version_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     form = ActionForm()
     if form.validate_on_submit():
         try:
@@ -240,7 +205,7 @@ def publish(version_id: int) -> ResponseReturnValue:
         except (agenda.AgendaError, schedules.ScheduleError) as error:
             db.session.rollback()
             flash(
-                _agenda_error(error)
+                agenda_error(error)
                 if isinstance(error, agenda.AgendaError)
                 else _("Cette version ne peut pas être publiée."),
                 "danger",
@@ -263,7 +228,7 @@ def publish(version_id: int) -> ResponseReturnValue:
 
 
 def _set_locked(version_id: int, meeting_id: int, locked: bool) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     form = ActionForm()
     back = safe_next(form.next.data, url_for("agenda.version", version_id=version.id))
     if form.validate_on_submit():
@@ -271,7 +236,7 @@ def _set_locked(version_id: int, meeting_id: int, locked: bool) -> ResponseRetur
             agenda.set_locked(version.id, meeting_id, locked, actor_id=current_user.id)
         except agenda.AgendaError as error:
             db.session.rollback()
-            flash(_agenda_error(error), "danger")
+            flash(agenda_error(error), "danger")
         else:
             db.session.commit()
             flash(
@@ -298,7 +263,7 @@ def unlock(version_id: int, meeting_id: int) -> ResponseReturnValue:
 @bp.post("/versions/<int:version_id>/reoptimiser")
 @role_required(Role.ORGANISER)
 def reoptimise(version_id: int) -> ResponseReturnValue:
-    version = _version_or_404(version_id)
+    version = version_or_404(version_id)
     form = ReoptimiseForm()
     if not form.validate_on_submit():
         return _render_version(version, form)
@@ -309,9 +274,9 @@ def reoptimise(version_id: int) -> ResponseReturnValue:
     except (agenda.AgendaError, jobs.JobError) as error:
         db.session.rollback()
         if isinstance(error, agenda.AgendaError):
-            _show_error(form, _agenda_error(error), on_field=False)
+            _show_error(form, agenda_error(error), on_field=False)
         else:
-            _show_error(form, _job_error(error), on_field=str(error) == "time_limit")
+            _show_error(form, job_error(error), on_field=str(error) == "time_limit")
         return _render_version(version, form)
     db.session.commit()
     flash(_("La réoptimisation est lancée : un nouveau brouillon sera créé."), "success")
@@ -331,8 +296,3 @@ VERSION_STATUS = {
 def version_status_label(status: VersionStatus) -> tuple[str, str]:
     label, colour = VERSION_STATUS[status]
     return str(label), colour
-
-
-# Manual edits (move, swap, place, remove), the mailing page and late changes register their
-# routes on `bp`.
-from app.agenda import edits, late, mailing  # noqa: E402,F401

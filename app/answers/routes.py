@@ -12,11 +12,11 @@ from flask_login import current_user
 from app.answers.forms import AnswerForm, InviteForm
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale
+from app.i18n import locale_code
 from app.matching.i18n import format_number
 from app.models import Answer, Event, MeetingRequest, Participant, Role
-from app.services import answers as service
-from app.services.needs import buyer_participant
+from app.services.sourcing import answers as service
+from app.services.sourcing.needs import buyer_participant
 
 bp = Blueprint("answers", __name__)
 
@@ -24,7 +24,7 @@ bp = Blueprint("answers", __name__)
 @bp.app_template_filter("score")
 def format_score(value: Decimal) -> str:
     """A score in the page's language: '2,4' in French, '2.4' in English."""
-    return format_number(value, "en" if _locale() == "en" else "fr")
+    return format_number(value, "en" if locale_code() == "en" else "fr")
 
 
 def _buyer(event_id: int) -> tuple[Event, Participant]:
@@ -58,7 +58,7 @@ def _render(event: Event, buyer: Participant, failed: tuple[int, AnswerForm] | N
         page=page,
         forms=forms,
         invite_form=InviteForm(formdata=None),
-        lang=_locale(),
+        lang=locale_code(),
     ), (400 if failed else 200)
 
 

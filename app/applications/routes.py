@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from app.applications.forms import ApplicationForm, ProfileForm
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale, format_time_local
+from app.i18n import format_time_local, locale_code
 from app.models import (
     CompanySize,
     Event,
@@ -25,9 +25,9 @@ from app.models import (
     Role,
     WorkshopInterest,
 )
-from app.services import applications as service
-from app.services import cpv as cpv_service
-from app.services.scoring import suggested_buyers
+from app.services.sourcing import applications as service
+from app.services.sourcing import cpv as cpv_service
+from app.services.sourcing.scoring import suggested_buyers
 
 bp = Blueprint("applications", __name__)
 
@@ -224,5 +224,5 @@ def apply(event_id: int) -> ResponseReturnValue:
         is_open=is_open,
         profile_incomplete=not organisation.offer_description or not organisation.cpv_codes,
         suggestions=suggested_buyers(event.id, organisation.id),
-        lang=_locale(),
+        lang=locale_code(),
     )

@@ -18,8 +18,8 @@ from app.auth.forms import (
     ResetPasswordForm,
 )
 from app.extensions import db, login_manager
-from app.main.routes import safe_next
 from app.models import CompanySize, Organisation, OrganisationKind, Role, User
+from app.redirects import safe_next
 from app.services import accounts, mail
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")

@@ -10,6 +10,7 @@ organiser route already has, instead of one per view. Public pages (an
 event's presentation, its needs catalogue) stay public. Not restricted:
 organisers without an organisation (the installation's own, e.g. created by
 `flask users create-organiser` without one) and events without an owner.
+The rule itself is `app.services.accounts.access.may_manage`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from collections.abc import Callable, Mapping
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, or_, true
 
 from app.extensions import db
 from app.models import Event, Need, ScheduleVersion, SchedulingJob
+from app.services.accounts.access import may_manage
 
 _EVENT_OF: dict[str, Callable[[int], int | None]] = {
     "event_id": lambda i: i,
@@ -33,19 +34,6 @@ _EVENT_OF: dict[str, Callable[[int], int | None]] = {
     ),
     "need_id": lambda i: db.session.scalar(db.select(Need.event_id).where(Need.id == i)),
 }
-
-
-def may_manage(organisation_id: int | None, owner_id: int | None) -> bool:
-    """Whether an organiser of `organisation_id` may manage an event owned by `owner_id`."""
-    return organisation_id is None or owner_id is None or owner_id == organisation_id
-
-
-def managed_events(organisation_id: int | None) -> ColumnElement[bool]:
-    """`may_manage` as a WHERE clause on events (the organiser's dashboard)."""
-    if organisation_id is None:
-        return true()
-    owner = Event.organiser_organisation_id
-    return or_(owner.is_(None), owner == organisation_id)
 
 
 def check_organiser_scope(view_args: Mapping[str, object]) -> None:

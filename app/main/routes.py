@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -18,20 +17,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from app.redirects import safe_next
 from app.services import dashboards
-from app.services import events as event_service
+from app.services.setup import listing as event_service
 
 bp = Blueprint("main", __name__)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths are followed after login or a language switch."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 @bp.get("/")

@@ -10,12 +10,12 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale
+from app.i18n import locale_code
 from app.models import AmountBand, Event, Need, Organisation, OrganisationKind, Role
 from app.needs.forms import AMOUNT_BANDS, NeedForm
-from app.services import cpv as cpv_service
-from app.services import events as event_service
-from app.services import needs as need_service
+from app.services.setup import listing as event_service
+from app.services.sourcing import cpv as cpv_service
+from app.services.sourcing import needs as need_service
 
 bp = Blueprint("needs", __name__)
 
@@ -26,7 +26,7 @@ ALL_ROLES = (Role.ORGANISER, Role.BUYER, Role.COMPANY)
 @role_required(*ALL_ROLES)
 def cpv_search() -> ResponseReturnValue:
     """Autocomplete: `q` (digits and/or words), `lang` (fr or en), at most 10 results."""
-    lang = request.args.get("lang") or _locale()
+    lang = request.args.get("lang") or locale_code()
     results = cpv_service.search(request.args.get("q", "")[:100], lang)
     return jsonify(
         [
@@ -53,7 +53,7 @@ def catalogue(event_id: int) -> ResponseReturnValue:
         tag=tag if tag in need_service.TAGS else "",
         buyer_id=int(buyer) if buyer.isdigit() else None,
     )
-    data = need_service.catalogue(event.id, filters, lang=_locale())
+    data = need_service.catalogue(event.id, filters, lang=locale_code())
     return render_template(
         "needs/catalogue.html",
         event=event,

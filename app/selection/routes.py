@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from app.auth.access import role_required
 from app.extensions import db
-from app.i18n import _locale
+from app.i18n import locale_code
 from app.models import ApplicationStatus, Event, Role
 from app.selection.forms import DecisionForm, RunForm, WorkshopForm, fill_workshop_choices
-from app.services import selection as service
+from app.services.sourcing import selection as service
 
 bp = Blueprint("selection", __name__)
 
@@ -59,7 +59,7 @@ def _page(event: Event, run_form: RunForm, decision_forms=None, status: int = 20
             forms=forms,
             capacity=service.capacity(event),
             workshops=service.workshop_candidates(event.id, rows),
-            lang=_locale(),
+            lang=locale_code(),
         ),
         status,
     )
@@ -107,7 +107,7 @@ def run(event_id: int) -> ResponseReturnValue:
         )
         return redirect(url_for("selection.index", event_id=event.id))
     return render_template(
-        "selection/preview.html", event=event, run=result, form=form, lang=_locale()
+        "selection/preview.html", event=event, run=result, form=form, lang=locale_code()
     )
 
 

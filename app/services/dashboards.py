@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
-from app.auth.scope import managed_events
 from app.extensions import db
 from app.models import (
     Answer,
@@ -24,6 +23,7 @@ from app.models import (
     User,
     VersionStatus,
 )
+from app.services.accounts.access import managed_events
 
 
 @dataclass(frozen=True)

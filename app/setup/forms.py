@@ -38,7 +38,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.services.setup import MAX_CAP, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, is_valid_timezone
+from app.services.setup.base import MAX_CAP, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES
+from app.services.setup.events import is_valid_timezone
 
 REQUIRED = _l("Ce champ est obligatoire.")
 

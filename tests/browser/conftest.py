@@ -56,7 +56,7 @@ def serve_demo(directory: Path, prepare: Callable[[Event], None] | None = None):
     )
     with app.app_context():
         db.create_all()
-        from app.services.demo import load_demo
+        from app.services.demo.loader import load_demo
 
         event = load_demo()
         if prepare is not None:
@@ -89,7 +89,7 @@ def serve_with_worker(
     locks. Pass `solver=jobs.default_solver` (the CP-SAT engine, which honours and validates
     them) when the journey checks them, with a short time limit on the page.
     """
-    from app.services import jobs
+    from app.services.agenda import jobs
     from tests.solvers import first_fit
 
     real_solver = jobs.default_solver
@@ -100,7 +100,7 @@ def serve_with_worker(
 
             def work() -> None:
                 with app.app_context():
-                    jobs.work(stop=stop, idle_sleep=0.2)
+                    worker.work(stop=stop, idle_sleep=0.2)
 
             worker = threading.Thread(target=work, daemon=True)
             worker.start()
@@ -147,7 +147,7 @@ def publish_agenda(event: Event) -> None:
     the CP-SAT engine is not what browser tests check.
     """
     from app.models import EventStatus, JobKind
-    from app.services import jobs, schedules
+    from app.services.agenda import jobs, schedules
     from tests.solvers import first_fit
 
     db.session.commit()

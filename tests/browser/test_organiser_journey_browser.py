@@ -45,7 +45,7 @@ ENGLISH = {
 def served(tmp_path_factory):
     """The demo app with a worker running the real engine: kept tables and locks are under
     test, and only CP-SAT honours them (the instance is tiny; the page sets a 5 s limit)."""
-    from app.services import jobs
+    from app.services.agenda import jobs
 
     directory = tmp_path_factory.mktemp("journey")
     with serve_with_worker(directory, solver=jobs.default_solver) as (url, app):

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import JobKind
-from app.services import agenda, jobs
+from app.services import agenda
+from app.services.agenda import jobs
 from tests.browser.conftest import serve_demo
 from tests.browser.test_accounts_browser import assert_accessible, login
 from tests.solvers import first_fit

@@ -10,9 +10,9 @@ import pytest
 from app.extensions import db
 from app.models import Event, EventStatus, Location
 from app.scheduling.types import Objective, Result, ScheduledMeeting, Status
-from app.services import schedules
-from app.services.events import add_day
-from app.services.instance import build_instance
+from app.services.agenda import schedules
+from app.services.agenda.instance import build_instance
+from app.services.setup.listing import add_day
 from tests.browser.conftest import serve_demo
 from tests.browser.test_accounts_browser import login
 from tests.browser.test_printing_browser import A4_LANDSCAPE, A4_PORTRAIT, _pdf_pages

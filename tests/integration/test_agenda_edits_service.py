@@ -19,9 +19,10 @@ from app.models import (
 )
 from app.scheduling.types import Objective
 from app.scheduling.validate import Report
-from app.services import agenda, agenda_edits, schedules
-from app.services.agenda_edits import Problem, Warning_
-from app.services.instance import build_instance
+from app.services import agenda
+from app.services.agenda import agenda_edits, schedules
+from app.services.agenda.agenda_edits import Problem, Warning_
+from app.services.agenda.instance import build_instance
 from tests.factories import make_buyer, make_company, make_event, make_request
 from tests.solvers import first_fit
 

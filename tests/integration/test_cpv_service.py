@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEntry, CpvCode
-from app.services import cpv
+from app.services.sourcing import cpv
 from tests.sourcing_helpers import CPV_SMALL, SHARED_CPV, load_small_cpv
 
 

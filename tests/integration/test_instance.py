@@ -28,7 +28,7 @@ from app.scheduling.types import (
 from app.scheduling.types import (
     Workshop as CoreWorkshop,
 )
-from app.services.instance import BuildOptions, build_instance
+from app.services.agenda.instance import BuildOptions, build_instance
 from tests.factories import make_buyer, make_company, make_event, make_request
 
 

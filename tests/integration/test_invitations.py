@@ -21,7 +21,8 @@ from app.models import (
     OutboxMethod,
     OutboxStatus,
 )
-from app.services import invitations, jobs, mail
+from app.services import mail, worker
+from app.services.mail import delivery, invitations
 from tests.invitation_helpers import (
     BUYER_EMAILS,
     COMPANY_EMAILS,
@@ -294,12 +295,12 @@ def test_english_account_gets_english_dates_and_calendar_text(scn):
 
 def test_drain_sends_every_due_mail_once_and_marks_it_sent(scn, app):
     publish(scn, FIRST)
-    report = invitations.drain()
-    assert report == invitations.SendReport(sent=9)
+    report = delivery.drain()
+    assert report == delivery.SendReport(sent=9)
     assert sorted(m["To"] for m in mail.outbox()) == sorted([*BUYER_EMAILS * 3, *COMPANY_EMAILS])
     assert {(r.status, r.attempts) for r in rows()} == {(OutboxStatus.SENT, 1)}
     assert all(r.sent_at is not None for r in rows())
-    assert invitations.drain() == invitations.SendReport()
+    assert delivery.drain() == delivery.SendReport()
     assert len(mail.outbox()) == 9
 
 
@@ -319,7 +320,7 @@ def test_failed_send_is_retried_with_exponential_backoff_then_given_up(scn, app,
     db.session.commit()
     monkeypatch.setattr(mail.Session, "deliver", _failing(ConnectionRefusedError(111, "refused")))
 
-    assert invitations.drain(now=T0) == invitations.SendReport(retrying=1)
+    assert delivery.drain(now=T0) == delivery.SendReport(retrying=1)
     row = db.session.get(OutboxMessage, first.id)
     assert (row.status, row.attempts, row.next_attempt_at) == (
         OutboxStatus.PENDING,
@@ -328,22 +329,22 @@ def test_failed_send_is_retried_with_exponential_backoff_then_given_up(scn, app,
     )
     assert row.last_error == "ConnectionRefusedError: [Errno 111] refused"
     # Not due yet: nothing is tried.
-    assert invitations.drain(now=T0 + timedelta(seconds=59)) == invitations.SendReport()
+    assert delivery.drain(now=T0 + timedelta(seconds=59)) == delivery.SendReport()
     t1 = T0 + timedelta(seconds=60)
-    assert invitations.drain(now=t1) == invitations.SendReport(retrying=1)
+    assert delivery.drain(now=t1) == delivery.SendReport(retrying=1)
     row = db.session.get(OutboxMessage, first.id)
     assert (row.attempts, row.next_attempt_at) == (2, t1 + timedelta(seconds=120))
     t2 = t1 + timedelta(seconds=120)
-    assert invitations.drain(now=t2) == invitations.SendReport(failed=1)
+    assert delivery.drain(now=t2) == delivery.SendReport(failed=1)
     row = db.session.get(OutboxMessage, first.id)
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 3)
     assert mail.outbox() == []
 
     # By hand: queued again with a fresh count, then sent.
     monkeypatch.undo()
-    assert invitations.retry_failed(scn.event.id, actor_id=None, now=t2) == 1
+    assert delivery.retry_failed(scn.event.id, actor_id=None, now=t2) == 1
     db.session.commit()
-    assert invitations.drain(now=t2) == invitations.SendReport(sent=1)
+    assert delivery.drain(now=t2) == delivery.SendReport(sent=1)
     row = db.session.get(OutboxMessage, first.id)
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
     assert len(mail.outbox()) == 1
@@ -354,8 +355,8 @@ def test_permanent_refusal_fails_at_once(scn, monkeypatch):
     target = rows()[0]
     refused = smtplib.SMTPRecipientsRefused({target.recipient: (550, b"5.1.1 no such user")})
     monkeypatch.setattr(mail.Session, "deliver", _failing(refused))
-    report = invitations.drain()
-    assert report == invitations.SendReport(failed=9)
+    report = delivery.drain()
+    assert report == delivery.SendReport(failed=9)
     row = db.session.get(OutboxMessage, target.id)
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 1)
     assert row.last_error.startswith("SMTPRecipientsRefused: ")
@@ -363,22 +364,22 @@ def test_permanent_refusal_fails_at_once(scn, monkeypatch):
 
 def test_backoff_doubles_and_is_capped(app):
     app.config["MAIL_RETRY_SECONDS"] = 60
-    assert [invitations.backoff(n) for n in (1, 2, 3, 4)] == [
+    assert [delivery.backoff(n) for n in (1, 2, 3, 4)] == [
         timedelta(minutes=1),
         timedelta(minutes=2),
         timedelta(minutes=4),
         timedelta(minutes=8),
     ]
-    assert invitations.backoff(20) == timedelta(hours=6)
+    assert delivery.backoff(20) == timedelta(hours=6)
 
 
 def test_a_row_is_claimed_by_one_sender_only(scn):
     publish(scn, FIRST)
     row_id = rows()[0].id
     now = datetime.now(UTC)
-    assert invitations.claim(row_id, now=now) is True
-    assert invitations.claim(row_id, now=now) is False
-    assert invitations.send_one(row_id, now=now) is None
+    assert delivery.claim(row_id, now=now) is True
+    assert delivery.claim(row_id, now=now) is False
+    assert delivery.send_one(row_id, now=now) is None
     assert mail.outbox() == []
 
 
@@ -386,10 +387,10 @@ def test_older_change_not_yet_sent_is_superseded_by_the_newer_one(scn):
     v1, _ = publish(scn, FIRST)
     uid = _meeting(v1, scn.requests[1]).uid
     publish(scn, SECOND, unscheduled=(2,))
-    report = invitations.drain()
+    report = delivery.drain()
     # 9 first invitations + 3 moves + 3 cancellations; the 6 first ones of meetings 2 and 3
     # are replaced by their newer message.
-    assert report == invitations.SendReport(sent=9, superseded=6)
+    assert report == delivery.SendReport(sent=9, superseded=6)
     assert {r.status for r in rows(meeting_uid=uid, sequence=0)} == {OutboxStatus.SUPERSEDED}
     assert {r.status for r in rows(meeting_uid=uid, sequence=1)} == {OutboxStatus.SENT}
 
@@ -401,15 +402,15 @@ def test_row_left_sending_by_a_dead_sender_is_sent_again(scn, app):
     row.status, row.attempts = OutboxStatus.SENDING, 1
     row.claimed_at = datetime.now(UTC) - timedelta(minutes=11)
     db.session.commit()
-    report = invitations.drain()
-    assert report == invitations.SendReport(sent=9, recovered=1)
+    report = delivery.drain()
+    assert report == delivery.SendReport(sent=9, recovered=1)
     row = db.session.get(OutboxMessage, row.id)
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
 
 
 def test_scheduling_worker_also_sends_the_outbox(scn):
     publish(scn, FIRST)
-    assert jobs.work(once=True) == 0
+    assert worker.work(once=True) == 0
     assert len(mail.outbox()) == 9
 
 
@@ -419,8 +420,8 @@ def test_worker_survives_an_outbox_error(scn, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(invitations, "drain", broken)
-    assert jobs.work(once=True) == 0
+    monkeypatch.setattr(delivery, "drain", broken)
+    assert worker.work(once=True) == 0
 
 
 def test_flask_mail_send_reports_what_it_did(scn, app):
@@ -467,12 +468,12 @@ def test_two_concurrent_senders_never_send_the_same_mail_twice(file_app, monkeyp
             sent.append(message["Message-ID"])
 
     monkeypatch.setattr(mail.Session, "deliver", slow_deliver)
-    reports: list[invitations.SendReport] = []
+    reports: list[delivery.SendReport] = []
 
     def sender():
         with file_app.app_context():
             start.wait()
-            report = invitations.drain()
+            report = delivery.drain()
             with lock:
                 reports.append(report)
             db.session.remove()

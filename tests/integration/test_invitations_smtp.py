@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from app.extensions import db
 from app.models import Meeting, OutboxMessage, OutboxMethod, OutboxStatus
 from app.models.base import utcnow
-from app.services import invitations
+from app.services.mail import delivery
 from tests.invitation_helpers import (
     BUYER_EMAILS,
     COMPANY_EMAILS,
@@ -83,7 +83,7 @@ def _by_uid(version) -> dict[str, Meeting]:
 
 def test_smtp_server_receives_one_invitation_per_account_and_meeting(scn, smtp):
     version, _ = publish(scn, FIRST)
-    assert invitations.drain() == invitations.SendReport(sent=9)
+    assert delivery.drain() == delivery.SendReport(sent=9)
     assert len(smtp.received) == 9
     assert {mail_from for mail_from, _to, _raw in smtp.received} == {
         "ne-pas-repondre@entremise.localhost"
@@ -116,7 +116,7 @@ def test_smtp_server_receives_one_invitation_per_account_and_meeting(scn, smtp):
 def test_smtp_pass_reopens_its_connection_after_the_configured_number_of_messages(scn, smtp, app):
     app.config["MAIL_MESSAGES_PER_CONNECTION"] = 4
     publish(scn, FIRST)
-    assert invitations.drain() == invitations.SendReport(sent=9)
+    assert delivery.drain() == delivery.SendReport(sent=9)
     assert [smtp.peers.count(peer) for peer in dict.fromkeys(smtp.peers)] == [4, 4, 1]
 
 
@@ -125,7 +125,7 @@ def test_smtp_pass_goes_on_over_a_new_connection_after_a_refusal(scn, smtp):
     order = [r.recipient for r in sorted(rows(), key=lambda r: r.id)]  # the sending order
     refused = next(i for i, who in enumerate(order) if order.count(who) == 1 and i > 0)
     smtp.refuse[order[refused]] = "451 4.3.0 Try again later"
-    assert invitations.drain() == invitations.SendReport(sent=8, retrying=1)
+    assert delivery.drain() == delivery.SendReport(sent=8, retrying=1)
     # The messages before, the refusal (the connection is dropped), the rest over a new one.
     assert [smtp.peers.count(peer) for peer in dict.fromkeys(smtp.peers)] == [
         refused,
@@ -135,14 +135,14 @@ def test_smtp_pass_goes_on_over_a_new_connection_after_a_refusal(scn, smtp):
 
 def test_smtp_server_receives_the_update_and_the_cancellation_after_a_change(scn, smtp):
     v1, _ = publish(scn, FIRST)
-    invitations.drain()
+    delivery.drain()
     first = {(str(vevent(calendar_part(m)[1])["UID"]), m["To"]) for m in smtp.messages()}
     smtp.received.clear()
     moved_uid = next(m.uid for m in v1.meetings if m.request_id == scn.requests[1].id)
     cancelled_uid = next(m.uid for m in v1.meetings if m.request_id == scn.requests[2].id)
 
     publish(scn, SECOND, unscheduled=(2,))
-    assert invitations.drain() == invitations.SendReport(sent=6)
+    assert delivery.drain() == delivery.SendReport(sent=6)
     seen = set()
     for message in smtp.messages():
         method, calendar = calendar_part(message)
@@ -161,13 +161,13 @@ def test_smtp_temporary_refusal_is_retried_later_then_delivered(scn, smtp, app):
     publish(scn, FIRST)
     smtp.refuse[COMPANY_EMAILS[0]] = "451 4.3.0 Try again later"
     now = utcnow()
-    assert invitations.drain(now=now) == invitations.SendReport(sent=8, retrying=1)
+    assert delivery.drain(now=now) == delivery.SendReport(sent=8, retrying=1)
     (row,) = rows(status=OutboxStatus.PENDING)
     assert (row.recipient, row.attempts) == (COMPANY_EMAILS[0], 1)
     assert row.next_attempt_at == now + timedelta(seconds=60)
     assert "451" in row.last_error and "Try again later" in row.last_error
     del smtp.refuse[COMPANY_EMAILS[0]]
-    assert invitations.drain(now=now + timedelta(seconds=60)) == invitations.SendReport(sent=1)
+    assert delivery.drain(now=now + timedelta(seconds=60)) == delivery.SendReport(sent=1)
     assert len(smtp.received) == 9
     assert db.session.get(OutboxMessage, row.id).status is OutboxStatus.SENT
 
@@ -175,12 +175,12 @@ def test_smtp_temporary_refusal_is_retried_later_then_delivered(scn, smtp, app):
 def test_smtp_permanent_refusal_fails_with_the_servers_answer(scn, smtp):
     publish(scn, FIRST)
     smtp.refuse[COMPANY_EMAILS[2]] = "550 5.1.1 No such user"
-    assert invitations.drain() == invitations.SendReport(sent=8, failed=1)
+    assert delivery.drain() == delivery.SendReport(sent=8, failed=1)
     (row,) = rows(status=OutboxStatus.FAILED)
     assert row.recipient == COMPANY_EMAILS[2]
     assert row.method is OutboxMethod.REQUEST
     assert "550" in row.last_error and "No such user" in row.last_error
-    progress = invitations.progress(scn.event.id)
+    progress = delivery.progress(scn.event.id)
     assert (progress.count(OutboxStatus.SENT), progress.count(OutboxStatus.FAILED)) == (8, 1)
     assert [line.recipient for line in progress.failed] == [COMPANY_EMAILS[2]]
 
@@ -188,6 +188,6 @@ def test_smtp_permanent_refusal_fails_with_the_servers_answer(scn, smtp):
 def test_smtp_server_down_keeps_every_mail_for_later(scn, app):
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
     publish(scn, FIRST)
-    assert invitations.drain() == invitations.SendReport(retrying=9)
+    assert delivery.drain() == delivery.SendReport(retrying=9)
     assert {(r.status, r.attempts) for r in rows()} == {(OutboxStatus.PENDING, 1)}
     assert all(r.last_error.startswith("ConnectionRefusedError") for r in rows())

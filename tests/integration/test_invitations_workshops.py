@@ -8,8 +8,9 @@ from app import ical as ical_check
 from app.extensions import db
 from app.models import OutboxKind, OutboxMethod
 from app.scheduling.types import Objective, Result, Status, Unscheduled, WorkshopPlacement
-from app.services import calendars, schedules
-from app.services.instance import build_instance
+from app.services import calendars
+from app.services.agenda import schedules
+from app.services.agenda.instance import build_instance
 from tests.invitation_helpers import rows, vevent
 
 BUYER = "acheteur@example.org"  # the demo buyer direction, member of the workshop (p1)

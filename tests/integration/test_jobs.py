@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import JobKind, JobStatus, ScheduleVersion, SchedulingJob
 from app.models.base import utcnow
 from app.scheduling.types import Result, Status
-from app.services import jobs
+from app.services import worker
+from app.services.agenda import jobs
 from tests.solvers import first_fit
 
 
@@ -97,7 +98,7 @@ def test_worker_once_runs_queued_jobs(demo, monkeypatch):
     monkeypatch.setattr(jobs, "default_solver", first_fit)
     jobs.enqueue(demo.id, JobKind.GENERATE, time_limit=5, actor_id=None)
     db.session.commit()
-    assert jobs.work(once=True) == 1
+    assert worker.work(once=True) == 1
     assert db.session.query(SchedulingJob).one().status is JobStatus.SUCCEEDED
 
 

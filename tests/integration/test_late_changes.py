@@ -19,9 +19,10 @@ from app.models import (
     RequestOrigin,
     Unavailability,
 )
-from app.services import agenda, change_summary, follow_up, jobs, late_changes, schedules, transfers
-from app.services.instance import build_instance
-from app.services.late_changes import LateChangeError
+from app.services import agenda, transfers
+from app.services.agenda import change_summary, follow_up, jobs, late_changes, schedules
+from app.services.agenda.instance import build_instance
+from app.services.agenda.late_changes import LateChangeError
 from tests.factories import make_buyer, make_company, make_event, make_request, new_siret
 from tests.solvers import first_fit
 

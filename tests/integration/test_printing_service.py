@@ -24,9 +24,10 @@ from app.models import (
     WorkshopSlot,
 )
 from app.scheduling.types import Objective, Result, ScheduledMeeting, Status, WorkshopPlacement
-from app.services import printing, schedules
-from app.services.events import add_day
-from app.services.instance import build_instance
+from app.services import printing
+from app.services.agenda import schedules
+from app.services.agenda.instance import build_instance
+from app.services.setup.listing import add_day
 from tests.factories import make_buyer, make_company, make_event, make_request
 
 DAY = date(2027, 3, 16)

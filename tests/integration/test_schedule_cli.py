@@ -6,8 +6,8 @@ from app.extensions import db
 from app.models import EventStatus, JobStatus, MeetingStatus, ScheduleVersion, SchedulingJob
 from app.scheduling.io import load_instance
 from app.scheduling.validate import validate
-from app.services import jobs, schedules
-from app.services.instance import build_instance
+from app.services.agenda import jobs, schedules
+from app.services.agenda.instance import build_instance
 
 
 def test_demo_load_ends_with_a_published_optimal_agenda(app):

@@ -15,8 +15,8 @@ from app.scheduling.types import (
     Unscheduled,
     WorkshopPlacement,
 )
-from app.services import schedules
-from app.services.instance import build_instance
+from app.services.agenda import schedules
+from app.services.agenda.instance import build_instance
 from tests.factories import make_buyer, make_company, make_event, make_request
 
 

@@ -16,7 +16,7 @@ from app.models import (
     Role,
     User,
 )
-from app.services import selection
+from app.services.sourcing import selection
 from tests.factories import make_buyer, make_company, make_event, make_request
 
 QUOTA = selection.RunSettings(

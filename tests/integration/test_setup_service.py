@@ -22,8 +22,10 @@ from app.models import (
     WorkshopSlot,
 )
 from app.services import setup
-from app.services.instance import build_instance
-from app.services.setup import DaySpec, EventData, PauseSpec, SetupError
+from app.services.agenda.instance import build_instance
+from app.services.setup.base import SetupError
+from app.services.setup.days import DaySpec, PauseSpec
+from app.services.setup.events import EventData
 from tests.factories import make_buyer, make_company
 
 ACTOR = None  # audit entries from the system in service tests
@@ -432,7 +434,7 @@ def test_participant_settings_caps_and_company_pins_are_checked(app):
 
 def test_update_workshop_refuses_dropping_a_seated_slot(app):
     from app.models import WorkshopSeat
-    from app.services import selection
+    from app.services.sourcing import selection
 
     event = _event()
     day = setup.save_day(event.id, _grid(), actor_id=ACTOR)

@@ -22,8 +22,8 @@ from app.models import (
     Workshop,
     WorkshopInterest,
 )
-from app.services import answers, applications, needs
-from app.services.cpv import resolve_codes
+from app.services.sourcing import answers, applications, needs
+from app.services.sourcing.cpv import resolve_codes
 from tests.factories import make_buyer, make_company, make_event, new_siret
 from tests.sourcing_helpers import load_small_cpv
 

@@ -20,7 +20,7 @@ from app.models import (
     VersionStatus,
 )
 from app.scheduling.types import Result, Status
-from app.services import jobs
+from app.services.agenda import jobs
 from tests.conftest import csrf_token, login, submit, text
 from tests.factories import make_buyer, make_event
 from tests.solvers import first_fit

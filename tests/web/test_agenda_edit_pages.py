@@ -18,7 +18,8 @@ from app.models import (
 )
 from app.scheduling.types import Objective
 from app.scheduling.validate import Report
-from app.services import agenda, agenda_edits, jobs
+from app.services import agenda
+from app.services.agenda import agenda_edits, jobs
 from tests.conftest import csrf_token, login, submit, text
 from tests.factories import make_buyer, make_company, make_event, make_request
 from tests.solvers import first_fit

@@ -13,7 +13,8 @@ from sqlalchemy import event as sa_event
 
 from app.extensions import db
 from app.models import JobKind, Meeting, MeetingStatus, Participant, Role, User
-from app.services import agenda, jobs
+from app.services import agenda
+from app.services.agenda import jobs
 from tests.conftest import csrf_token, login, text
 from tests.factories import make_buyer, make_company, make_event, make_request
 from tests.solvers import first_fit

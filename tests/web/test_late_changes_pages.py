@@ -19,7 +19,8 @@ from app.models import (
     SchedulingJob,
     Unavailability,
 )
-from app.services import agenda, jobs, schedules
+from app.services import agenda, worker
+from app.services.agenda import jobs, schedules
 from tests.conftest import csrf_token, login, text
 from tests.factories import make_buyer, make_company, make_event, make_request, new_siret
 from tests.solvers import first_fit
@@ -289,7 +290,7 @@ def test_late_company_invalid_input_rerenders_with_french_errors(
 def test_reoptimise_from_the_late_page_queues_a_job_on_the_published_version(
     client, live, monkeypatch
 ):
-    monkeypatch.setattr(jobs, "ensure_background_worker", lambda app: None)
+    monkeypatch.setattr(worker, "ensure_background_worker", lambda app: None)
     event, version = live
     login(client, ORGANISER)
     token = csrf_token(client.get(_page(event.id)).get_data(as_text=True))

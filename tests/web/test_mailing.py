@@ -6,7 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import JobKind, OutboxMessage, OutboxStatus
-from app.services import agenda, jobs
+from app.services import agenda
+from app.services.agenda import jobs
 from tests.conftest import csrf_token, login, submit, text
 from tests.solvers import first_fit
 

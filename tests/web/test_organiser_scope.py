@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.auth.scope import may_manage
 from app.extensions import db
 from app.models import (
     Event,
@@ -14,7 +13,8 @@ from app.models import (
     Role,
     User,
 )
-from app.services import jobs
+from app.services.accounts.access import may_manage
+from app.services.agenda import jobs
 from tests.conftest import csrf_token, login, text
 from tests.solvers import first_fit
 

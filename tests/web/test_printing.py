@@ -16,7 +16,8 @@ from app.models import (
     Participant,
     User,
 )
-from app.services import agenda, calendars, jobs
+from app.services import agenda, calendars
+from app.services.agenda import jobs
 from tests.conftest import login, text
 from tests.factories import make_company, make_event
 from tests.solvers import first_fit

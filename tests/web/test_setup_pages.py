@@ -18,7 +18,7 @@ from app.models import (
     Unavailability,
     Workshop,
 )
-from app.services.instance import build_instance
+from app.services.agenda.instance import build_instance
 from tests.conftest import csrf_token, login, submit, text
 from tests.factories import make_buyer, make_company
 
@@ -421,7 +421,7 @@ def test_workshop_edit_changes_slots_room_and_sizes(client, demo):
 
 
 def test_status_change_is_checked_and_audited(client, demo):
-    from app.services.setup import TRANSITIONS
+    from app.services.setup.events import TRANSITIONS
     from app.setup.routes import STATUS_ACTIONS
 
     assert set(STATUS_ACTIONS) == {(a, b) for a, targets in TRANSITIONS.items() for b in targets}

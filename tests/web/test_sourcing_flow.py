@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.extensions import db
 from app.models import ApplicationStatus, EventStatus, MeetingRequest, Participant
-from app.services.instance import build_instance, participant_key
+from app.services.agenda.instance import build_instance, participant_key
 from tests.conftest import csrf_token, login, submit, text
 
 PASSWORD = "Nouvelle-Entreprise-2027"

@@ -147,7 +147,7 @@ def test_export_applications_csv_and_requests_xlsx(client, demo):
 
 
 def test_csv_export_quotes_cells_that_spreadsheets_would_run_as_formulas():
-    from app.services.transfers import to_csv
+    from app.services.transfers.exports import to_csv
 
     body = to_csv(("Nom", "Score"), [["=HYPERLINK(1)", 2.5], ["-1+1", "ok"]]).decode("utf-8")
     assert body == "\ufeffNom;Score\r\n'=HYPERLINK(1);2,5\r\n'-1+1;ok\r\n"

@@ -7,7 +7,7 @@ import threading
 
 from app import create_app
 from app.extensions import db
-from app.services import jobs
+from app.services import worker
 
 
 def test_first_request_starts_the_inline_worker_once(monkeypatch):
@@ -18,7 +18,7 @@ def test_first_request_starts_the_inline_worker_once(monkeypatch):
         calls.append(kwargs)
         ran.set()
 
-    monkeypatch.setattr(jobs, "work", fake_work)
+    monkeypatch.setattr(worker, "work", fake_work)
     app = create_app("testing", SCHEDULER_INLINE_WORKER=True)
     with app.app_context():
         db.create_all()

@@ -1,32 +1,23 @@
-"""E-mail invitations through the outbox (docs/MAIL.md).
+"""E-mail invitations: what a publication changed becomes messages in the outbox (docs/MAIL.md).
 
-**Enqueue.** `enqueue_publication` runs inside `schedules.publish`, in the publication's
-transaction: for every meeting added, moved or removed since the previous published version it
-writes one `OutboxMessage` per user account of the meeting's buyer and company — a REQUEST
-carrying the meeting's stored SEQUENCE, or a CANCEL (STATUS:CANCELLED) with a SEQUENCE above
-the last one published; and one per account of each workshop seat given (REQUEST) or taken
-away (CANCEL). The message (subject, body in the recipient's language, `.ics`) is rendered
-now and stored, so a retry sends the same bytes. The unique key (UID, SEQUENCE, METHOD,
-recipient) means one change is queued once, however often publication code runs.
-
-**Send.** `drain` claims due rows one by one (`UPDATE … WHERE status='pending'`, committed, and
-checked by its row count, so two senders never both take a row), hands the MIME message to
-the configured backend, then marks it sent. A failure is retried with exponential backoff and
-given up as `failed` after `MAIL_MAX_ATTEMPTS`; organisers see it and can queue it again.
-Delivery is at least once: see docs/MAIL.md for the one window where a message can go twice.
+`enqueue_publication` consumes the `version_published` signal that
+`app.services.agenda.schedules.publish` sends inside the publication's transaction: for every
+meeting added, moved or removed since the previous published version it writes one
+`OutboxMessage` per user account of the meeting's buyer and company — a REQUEST carrying the
+meeting's stored SEQUENCE, or a CANCEL (STATUS:CANCELLED) with a SEQUENCE above the last one
+published; and one per account of each workshop seat given (REQUEST) or taken away (CANCEL).
+The message (subject, body in the recipient's language, `.ics`) is rendered now and stored, so a
+retry sends the same bytes. The unique key (UID, SEQUENCE, METHOD, recipient) means one change
+is queued once, however often publication code runs. Sending is `app.services.mail.delivery`.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale
@@ -36,7 +27,6 @@ from app import ical
 from app.extensions import db
 from app.i18n import format_datetime_long, format_time_local
 from app.models import (
-    Event,
     Location,
     Meeting,
     OutboxKind,
@@ -49,26 +39,24 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import audit, calendars, mail
-
-if TYPE_CHECKING:  # schedules.publish calls this module: no import at run time
-    from app.services.schedules import Diff
-
-log = logging.getLogger(__name__)
+from app.services.agenda import schedules
+from app.services.agenda.schedules import Diff
+from app.services.calendars import feeds
 
 ICS_FILENAME = "invite.ics"
+
+
 # CPython 3.11's header folder drops the space between two RFC 2047 encoded words when it
 # folds a long non-ASCII Subject (« Ouest » — mardi became « Ouest »— mardi). Subjects stay
 # far below RFC 5322's hard limit of 998 octets, so headers are written on one line.
 HEADER_POLICY = policy.default.clone(max_line_length=998)
+
+
 # Python's default (78) lets quoted-printable lines reach 78; RFC 2045 allows 76.
 BODY_POLICY = policy.default.clone(max_line_length=76)
-MAX_ERROR_LENGTH = 2000
-MAX_BACKOFF = timedelta(hours=6)
+
+
 LANGS = ("fr", "en")
-
-
-# --------------------------------------------------------------------------- enqueue
 
 
 def _lang(user: User) -> str:
@@ -330,7 +318,7 @@ def _meetings(
         status = (
             ical.Status.CANCELLED if plan.method is OutboxMethod.CANCEL else ical.Status.CONFIRMED
         )
-        meeting = calendars.meeting_event(
+        meeting = feeds.meeting_event(
             plan.source,
             version.event,
             organizer,
@@ -398,7 +386,7 @@ def _workshops(
             for user in recipients(seat.participant):
                 if user.email.lower() == organizer.email.lower():
                     continue
-                uid = calendars.workshop_uid(version.event_id, seat.workshop_id)
+                uid = feeds.workshop_uid(version.event_id, seat.workshop_id)
                 last = _last_queued(uid, user.email)
                 if method is OutboxMethod.REQUEST:
                     if last is not None and last.method is OutboxMethod.REQUEST:
@@ -408,7 +396,7 @@ def _workshops(
                     continue  # never invited by e-mail, or already cancelled
                 else:
                     sequence = last.sequence + 1
-                item = calendars.workshop_event(
+                item = feeds.workshop_event(
                     seat.workshop,
                     version.event,
                     organizer,
@@ -442,20 +430,18 @@ def enqueue_publication(
 ) -> int:
     """Queue the e-mails of a publication (`changes` is its `schedules.Diff`); returns the count.
 
-    Called by `schedules.publish` before it returns, so the rows commit or roll back with the
-    publication. Meetings: one e-mail per account of both parties for each meeting added,
-    moved or removed. Workshops: one per account of each seat given or taken away. Rows
-    already queued for the same (UID, SEQUENCE, METHOD, recipient) are not queued again.
+    Connected to `schedules.version_published` (below), which `schedules.publish` sends before
+    it returns, so the rows commit or roll back with the publication. Meetings: one e-mail per
+    account of both parties for each meeting added, moved or removed. Workshops: one per
+    account of each seat given or taken away. Rows already queued for the same (UID, SEQUENCE,
+    METHOD, recipient) are not queued again.
     """
     now = now or utcnow()
-    organizer = calendars.organizer_for(version.event)
+    organizer = feeds.organizer_for(version.event)
     added = _meetings(version, previous, changes, organizer, now)
     added += _workshops(version, previous, organizer, now)
     db.session.flush()
     return added
-
-
-# --------------------------------------------------------------------------- the message
 
 
 def build_email(row: OutboxMessage, *, now: datetime | None = None) -> EmailMessage:
@@ -503,241 +489,9 @@ def build_email(row: OutboxMessage, *, now: datetime | None = None) -> EmailMess
     return message
 
 
-# --------------------------------------------------------------------------- sending
-
-
-@dataclass(frozen=True)
-class SendReport:
-    """What one pass of the sender did."""
-
-    sent: int = 0
-    retrying: int = 0  # failed this time, queued again with a delay
-    failed: int = 0  # given up
-    superseded: int = 0  # a later change replaced them before they left
-    recovered: int = 0  # stuck in `sending` after a sender died, queued again
-
-
-def backoff(attempts: int) -> timedelta:
-    """Delay before the next attempt after `attempts` failed ones: base × 2^(attempts − 1)."""
-    base = timedelta(seconds=current_app.config["MAIL_RETRY_SECONDS"])
-    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
-
-
-def _permanent(error: Exception) -> bool:
-    """A refusal that retrying will not change: the server said 5xx for the recipient."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
-
-
-def claim(row_id: int, *, now: datetime) -> bool:
-    """Atomically move a due pending row to `sending` and commit; False if another took it."""
-    result = db.session.execute(
-        db.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            attempts=OutboxMessage.attempts + 1,
-        )
-    )
-    db.session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _superseded(row: OutboxMessage) -> bool:
-    """A later change of this meeting is queued for this recipient: it says everything."""
-    newer = db.session.execute(
-        db.select(OutboxMessage.id)
-        .where(
-            OutboxMessage.meeting_uid == row.meeting_uid,
-            OutboxMessage.recipient == row.recipient,
-            OutboxMessage.sequence > row.sequence,
-        )
-        .limit(1)
-    ).first()
-    return newer is not None
-
-
-def send_one(
-    row_id: int, *, now: datetime | None = None, session: mail.Session | None = None
-) -> OutboxStatus | None:
-    """Claim and send one row; returns its new status, or None if it was not claimable.
-
-    `session` carries the SMTP connection of a whole pass (see `drain`); without it the
-    message gets a connection of its own.
-    """
-    now = now or utcnow()
-    if not claim(row_id, now=now):
-        return None
-    row = db.session.get(OutboxMessage, row_id)
-    assert row is not None
-    if _superseded(row):
-        row.status = OutboxStatus.SUPERSEDED
-        row.attempts -= 1  # nothing was attempted
-        db.session.commit()
-        return row.status
-    message = build_email(row, now=now)
-    try:
-        if session is None:
-            mail.deliver(message)
-        else:
-            session.deliver(message)
-    except Exception as error:  # any failure: the row must not stay in `sending`
-        db.session.rollback()
-        row = db.session.get(OutboxMessage, row_id)
-        assert row is not None
-        row.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-        if _permanent(error) or row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            row.status = OutboxStatus.FAILED
-        else:
-            row.status = OutboxStatus.PENDING
-            row.next_attempt_at = now + backoff(row.attempts)
-        row.claimed_at = None
-        db.session.commit()
-        log.warning("outbox %s to %s: %s", row_id, row.recipient, row.last_error)
-        return row.status
-    # The server has accepted the message: record it at once (see docs/MAIL.md).
-    row.status = OutboxStatus.SENT
-    row.sent_at = utcnow()
-    row.claimed_at = None
-    db.session.commit()
-    return row.status
-
-
-def recover_stuck(*, now: datetime | None = None) -> int:
-    """Queue again rows left in `sending` by a sender that died (or fail them at the limit)."""
-    now = now or utcnow()
-    timeout = timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
-    stuck = db.session.execute(
-        db.select(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < now - timeout,
-        )
-    ).scalars()
-    count = 0
-    for row in stuck:
-        count += 1
-        row.last_error = "the sender stopped while sending (it may have been delivered)"
-        row.claimed_at = None
-        if row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            row.status = OutboxStatus.FAILED
-        else:
-            row.status = OutboxStatus.PENDING
-            row.next_attempt_at = now
-    db.session.commit()
-    return count
-
-
-def due(*, now: datetime, limit: int = 100) -> list[int]:
-    """Ids of pending rows whose time has come, oldest first (a meeting's changes in order)."""
-    stmt = (
-        db.select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    return list(db.session.execute(stmt).scalars())
-
-
-def drain(*, now: datetime | None = None, limit: int = 100) -> SendReport:
-    """One pass of the sender: recover stuck rows, then send every due row (up to `limit`)."""
-    now = now or utcnow()
-    recovered = recover_stuck(now=now)
-    outcome: Counter[OutboxStatus] = Counter()
-    retrying = 0
-    with mail.Session() as session:  # one SMTP connection for the pass (reopened on error)
-        for row_id in due(now=now, limit=limit):
-            status = send_one(row_id, now=now, session=session)
-            if status is OutboxStatus.PENDING:
-                retrying += 1
-            elif status is not None:
-                outcome[status] += 1
-    return SendReport(
-        sent=outcome[OutboxStatus.SENT],
-        retrying=retrying,
-        failed=outcome[OutboxStatus.FAILED],
-        superseded=outcome[OutboxStatus.SUPERSEDED],
-        recovered=recovered,
-    )
-
-
-# --------------------------------------------------------------------------- organisers
-
-
-@dataclass(frozen=True)
-class FailedLine:
-    id: int
-    recipient: str
-    subject: str
-    method: OutboxMethod
-    attempts: int
-    last_error: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class MailingProgress:
-    """The mailing of one event, for the organiser's page."""
-
-    counts: dict[OutboxStatus, int]
-    failed: tuple[FailedLine, ...]
-    next_attempt_at: datetime | None  # earliest retry waiting
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def count(self, status: OutboxStatus) -> int:
-        return self.counts.get(status, 0)
-
-
-def progress(event_id: int) -> MailingProgress:
-    rows = db.session.execute(
-        db.select(OutboxMessage.status, db.func.count(OutboxMessage.id))
-        .where(OutboxMessage.event_id == event_id)
-        .group_by(OutboxMessage.status)
-    ).tuples()
-    counts = dict(rows.all())
-    failed = db.session.execute(
-        db.select(OutboxMessage)
-        .where(OutboxMessage.event_id == event_id, OutboxMessage.status == OutboxStatus.FAILED)
-        .order_by(OutboxMessage.id)
-    ).scalars()
-    next_at = db.session.execute(
-        db.select(db.func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.event_id == event_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.attempts > 0,
-        )
-    ).scalar_one_or_none()
-    return MailingProgress(
-        counts=counts,
-        failed=tuple(
-            FailedLine(
-                r.id, r.recipient, r.subject, r.method, r.attempts, r.last_error, r.created_at
-            )
-            for r in failed
-        ),
-        next_attempt_at=next_at,
-    )
-
-
-def retry_failed(event_id: int, *, actor_id: int | None, now: datetime | None = None) -> int:
-    """Queue the event's failed e-mails again (attempts start over); audited. Returns the count."""
-    now = now or utcnow()
-    result = db.session.execute(
-        db.update(OutboxMessage)
-        .where(OutboxMessage.event_id == event_id, OutboxMessage.status == OutboxStatus.FAILED)
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now)
-    )
-    count = int(result.rowcount)  # type: ignore[attr-defined]
-    if count:
-        event = db.session.get(Event, event_id)
-        audit.record("mail.retry", actor_id=actor_id, event_id=event_id, target=event, count=count)
-    db.session.flush()
-    return count
+@schedules.version_published.connect
+def _on_published(
+    version: ScheduleVersion, *, previous: ScheduleVersion | None, changes: Diff
+) -> int:
+    """The invitations of a publication, queued as `schedules.publish` sends its signal."""
+    return enqueue_publication(version, previous, changes)

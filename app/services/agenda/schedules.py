@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from blinker import Namespace
+
 from app.extensions import db
 from app.models import (
     Booking,
@@ -24,7 +26,15 @@ from app.models import (
 from app.models.base import utcnow
 from app.scheduling.types import Instance, Result
 from app.services import audit
-from app.services.instance import parse_key
+from app.services.agenda.instance import parse_key
+
+_signals = Namespace()
+version_published = _signals.signal("version-published")
+"""Sent by `publish` inside the publication's transaction, the version as sender, with
+`previous` (the version it supersedes, or None) and `changes` (their `Diff`). A receiver
+returns how many messages it queued (counted in the audit entry); `app.services.mail`
+connects the invitations. The agenda never imports the mail: publication says what changed,
+and whoever cares listens."""
 
 
 class ScheduleError(Exception):
@@ -215,7 +225,8 @@ def publish(version_id: int, *, actor_id: int | None) -> Diff:
 
     SEQUENCE goes up on every meeting whose time, place or status changed since the previous
     published version, so calendar clients replace their copy instead of duplicating it; each
-    such change queues one invitation or cancellation e-mail per participant account.
+    such change queues one invitation or cancellation e-mail per participant account
+    (through `version_published`).
     """
     version = db.session.get(ScheduleVersion, version_id)
     if version is None:
@@ -240,11 +251,10 @@ def publish(version_id: int, *, actor_id: int | None) -> Diff:
     version.published_at = utcnow()
     version.published_by_id = actor_id
     db.session.flush()
-    # The invitation e-mails go into the outbox in this same transaction (docs/MAIL.md).
-    # Imported here: invitations builds on calendars, which imports this module.
-    from app.services import invitations
-
-    queued = invitations.enqueue_publication(version, previous, changes)
+    # Whoever must hear of the change (the mail's invitations) is told in this same
+    # transaction, so what it queues commits or rolls back with the publication (docs/MAIL.md).
+    replies = version_published.send(version, previous=previous, changes=changes)
+    queued = sum(count for _, count in replies if isinstance(count, int))
     audit.record(
         "schedule.publish",
         actor_id=actor_id,

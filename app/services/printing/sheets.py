@@ -35,7 +35,7 @@ from app.models import (
     VersionStatus,
     WorkshopSeat,
 )
-from app.services import agenda, schedules
+from app.services.agenda import review, schedules
 
 # Table columns per landscape A4 page of the grid: beyond six, names wrap on three or more lines.
 GRID_TABLES_PER_PAGE = 6
@@ -294,7 +294,7 @@ def participant_sheets(
 
 
 def _everyone(event_id: int) -> tuple[int, ...]:
-    """Ids of `agenda.scheduled_participants` (buyers, then companies the scheduler serves, by
+    """Ids of `review.scheduled_participants` (buyers, then companies the scheduler serves, by
     name), read with their organisations and applications in three queries: the agenda's
     version loads them one by one, seconds for a 300-company event."""
     stmt = (
@@ -510,9 +510,9 @@ def grid_pages(
     event = version.event
     tz = event.timezone
     # The print shows where people sit, not what changed: skip the comparison.
-    grid = agenda.build_grid(version, agenda.Comparison(None, None, 0, 0, 0, ()))
+    grid = review.build_grid(version, review.Comparison(None, None, 0, 0, 0, ()))
     show_workshops = bool(event.workshops)
-    rows_by_day: dict[date, list[agenda.Row]] = defaultdict(list)
+    rows_by_day: dict[date, list[review.Row]] = defaultdict(list)
     for row in grid.rows:
         rows_by_day[row.day].append(row)
     pauses: dict[date, list[Pause]] = defaultdict(list)

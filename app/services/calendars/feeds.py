@@ -23,7 +23,7 @@ from app.models import (
     User,
     Workshop,
 )
-from app.services.schedules import published_version
+from app.services.agenda.schedules import published_version
 
 
 def organizer_for(event: Event) -> ical.Organizer:

@@ -20,7 +20,7 @@ from app.models import (
     Pause,
     Slot,
 )
-from app.services import setup
+from app.services.setup import days
 
 PUBLIC_STATUSES = [s for s in EventStatus if s is not EventStatus.DRAFT]
 
@@ -104,22 +104,22 @@ def add_day(
 def generate_slots(day: EventDay) -> list[Slot]:
     """(Re)build the slots of one day from its grid, in UTC, skipping pauses.
 
-    The grid is planned by `setup.plan_slots`, the same rule as the set-up pages (morning and
+    The grid is planned by `days.plan_slots`, the same rule as the set-up pages (morning and
     afternoon split at the lunch pause, else 13:00; clock-change times refused).
     """
     for slot in list(day.slots):
         db.session.delete(slot)
     db.session.flush()
-    spec = setup.DaySpec(
+    spec = days.DaySpec(
         date=day.date,
         start=day.start_time,
         end=day.end_time,
         slot_minutes=day.slot_minutes,
-        pauses=tuple(setup.PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses),
+        pauses=tuple(days.PauseSpec(p.start_time, p.end_time, p.label) for p in day.pauses),
     )
     created = [
         Slot(event=day.event, day=day, starts_at=p.starts_at, ends_at=p.ends_at, session=p.session)
-        for p in setup.plan_slots(spec, day.event.timezone)
+        for p in days.plan_slots(spec, day.event.timezone)
     ]
     db.session.add_all(created)
     db.session.flush()

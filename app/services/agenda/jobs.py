@@ -5,9 +5,8 @@ instance from the database, runs the engine outside any request, validates and s
 result as a new draft version. Job state lives in the database, so a restarted web process
 or worker picks up queued jobs and re-queues runs whose worker died (stale heartbeat).
 
-Workers: a daemon thread started by the web process on its first request (enough for one
-server), or `flask schedule worker` as a separate process (production). Between jobs the
-worker also sends the e-mail outbox (`app.services.invitations`).
+The worker loop that runs these jobs (and sends the outbox between them) is
+`app.services.worker`.
 """
 
 from __future__ import annotations
@@ -27,8 +26,9 @@ from app.extensions import db
 from app.models import JobKind, JobStatus, MeetingStatus, ScheduleVersion, SchedulingJob
 from app.models.base import utcnow
 from app.scheduling.types import Instance, Result, ScheduledMeeting, Status, WorkshopPlacement
-from app.services import audit, invitations, schedules
-from app.services.instance import (
+from app.services import audit
+from app.services.agenda import schedules
+from app.services.agenda.instance import (
     BuildOptions,
     build_instance,
     meeting_key,
@@ -274,58 +274,3 @@ def next_queued() -> int | None:
         .order_by(SchedulingJob.id)
         .limit(1)
     ).scalar_one_or_none()
-
-
-def send_mail() -> None:
-    """Drain the e-mail outbox between jobs; an error here must not stop the worker."""
-    try:
-        invitations.drain()
-    except Exception:
-        db.session.rollback()
-        log.exception("sending the outbox failed")
-
-
-def work(
-    *, once: bool = False, idle_sleep: float = 1.0, stop: threading.Event | None = None
-) -> int:
-    """Worker loop: recover stale jobs, run queued ones, send the outbox's due e-mails.
-
-    Returns the number of jobs run.
-    """
-    ran = 0
-    while stop is None or not stop.is_set():
-        recover_stale()
-        send_mail()
-        job_id = next_queued()
-        if job_id is None:
-            db.session.remove()
-            if once:
-                return ran
-            time.sleep(idle_sleep)
-            continue
-        if run_job(job_id) is not None:
-            ran += 1
-        db.session.remove()
-    return ran
-
-
-_worker_lock = threading.Lock()
-
-
-def ensure_background_worker(app: Flask) -> None:
-    """Start the web process' worker thread once (unless disabled, as in tests)."""
-    if not app.config.get("SCHEDULER_INLINE_WORKER", True):
-        return
-    if app.extensions.get("scheduling_worker") is not None:
-        return  # every request asks: answer without taking the lock once it runs
-    with _worker_lock:
-        if app.extensions.get("scheduling_worker") is not None:
-            return
-
-        def loop() -> None:
-            with app.app_context():
-                work()
-
-        thread = threading.Thread(target=loop, name="scheduling-worker", daemon=True)
-        app.extensions["scheduling_worker"] = thread
-        thread.start()

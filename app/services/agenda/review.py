@@ -1,14 +1,12 @@
-"""The organiser's agenda: versions, review grid, fairness, comparison, locks and publication.
+"""What the agenda pages show: review grid, comparison with the reference version, unscheduled
+requests, fairness, and each participant's agenda.
 
-Everything the agenda pages show is computed here and handed to the templates as frozen
-dataclasses, so routes stay thin and the figures are tested without a browser. Like every
-service, functions flush and never commit; error messages are keys (`AgendaError`) that the
-routes turn into French sentences.
+Everything is computed here and handed to the templates as frozen dataclasses, so routes stay
+thin and the figures are tested without a browser.
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -18,10 +16,6 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
-    Event,
-    EventStatus,
-    JobKind,
-    JobStatus,
     Location,
     LocationKind,
     Meeting,
@@ -32,140 +26,17 @@ from app.models import (
     Participant,
     ParticipantRole,
     ScheduleVersion,
-    SchedulingJob,
-    VersionStatus,
     WorkshopSeat,
 )
-from app.services import audit, jobs, schedules
-
-EDITABLE = (VersionStatus.DRAFT,)
-# A new draft may start from the draft under review or from the agenda participants see.
-REOPTIMISABLE = (VersionStatus.DRAFT, VersionStatus.PUBLISHED)
-
-
-class AgendaError(Exception):
-    """An agenda action that cannot be done; `str(error)` is a key the route translates."""
-
-
-# --------------------------------------------------------------------------- versions and jobs
-
-
-@dataclass(frozen=True)
-class VersionLine:
-    """One schedule version in the event's list."""
-
-    id: int
-    number: int
-    status: VersionStatus
-    created_at: datetime
-    solver_status: str | None
-    objective: dict[str, int | None] | None
-    wall_time_s: float | None
-    scheduled: int
-    unscheduled: int
-    note: str
-    based_on_number: int | None
-
-
-def get_event(event_id: int) -> Event | None:
-    return db.session.get(Event, event_id)
-
-
-def get_version(version_id: int) -> ScheduleVersion | None:
-    return db.session.get(ScheduleVersion, version_id)
-
-
-def versions(event_id: int) -> tuple[VersionLine, ...]:
-    """The event's versions, newest first, with their meeting counts."""
-    counts: Counter[tuple[int, MeetingStatus]] = Counter()
-    stmt = (
-        db.select(Meeting.version_id, Meeting.status, db.func.count(Meeting.id))
-        .join(ScheduleVersion)
-        .where(ScheduleVersion.event_id == event_id)
-        .group_by(Meeting.version_id, Meeting.status)
-    )
-    for version_id, status, n in db.session.execute(stmt):
-        counts[(version_id, status)] = n
-    rows = db.session.execute(
-        db.select(ScheduleVersion)
-        .where(ScheduleVersion.event_id == event_id)
-        .order_by(ScheduleVersion.number.desc())
-    ).scalars()
-    return tuple(
-        VersionLine(
-            id=v.id,
-            number=v.number,
-            status=v.status,
-            created_at=v.created_at,
-            solver_status=v.solver_status,
-            objective=v.objective,
-            wall_time_s=v.wall_time_s,
-            scheduled=counts[(v.id, MeetingStatus.SCHEDULED)],
-            unscheduled=counts[(v.id, MeetingStatus.UNSCHEDULED)],
-            note=v.note,
-            based_on_number=v.based_on.number if v.based_on is not None else None,
-        )
-        for v in rows
-    )
-
-
-def latest_job(event_id: int) -> SchedulingJob | None:
-    """The event's running job if any, else its most recent one."""
-    stmt = (
-        db.select(SchedulingJob)
-        .where(SchedulingJob.event_id == event_id)
-        .order_by(SchedulingJob.id.desc())
-        .limit(1)
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
-
-
-def is_active(job: SchedulingJob) -> bool:
-    return job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
-def failure_kind(job: SchedulingJob) -> str | None:
-    """Why a job failed, as a key: infeasible, unknown, crash, worker_stopped or other.
-
-    The job service writes messages such as "INFEASIBLE: <reason>" or "crash: <error>"; the
-    page explains the kind in French words and shows the raw message beside it.
-    """
-    if job.status is not JobStatus.FAILED:
-        return None
-    message = job.message or ""
-    for prefix, kind in (
-        ("INFEASIBLE", "infeasible"),
-        ("UNKNOWN", "unknown"),
-        ("crash:", "crash"),
-        ("worker stopped", "worker_stopped"),
-    ):
-        if message.startswith(prefix):
-            return kind
-    return "other"
-
-
-def job_reason(job: SchedulingJob) -> str:
-    """The job's message with participant and table names instead of the engine's ids."""
-    return humanise_reason(job.message or "", key_names(job.event_id))
-
-
-def reoptimise(version_id: int, *, time_limit: float, actor_id: int | None) -> SchedulingJob:
-    """Queue a re-optimisation starting from `version_id` (minimal change, locks kept)."""
-    version = get_version(version_id)
-    if version is None:
-        raise AgendaError("unknown_version")
-    if version.status not in REOPTIMISABLE:
-        raise AgendaError("read_only")
-    return jobs.enqueue(
-        version.event_id,
-        JobKind.REOPTIMISE,
-        time_limit=time_limit,
-        actor_id=actor_id,
-        base_version_id=version.id,
-    )
-
-
-# --------------------------------------------------------------------------- names
+from app.services.agenda import schedules
+from app.services.agenda.names import (
+    humanise_reason,
+    key_names,
+    meeting_sides,
+    participant_name,
+    short_name,
+)
+from app.services.agenda.versioning import reference_version
 
 
 def _meetings(version_id: int, participant_id: int | None = None) -> list[Meeting]:
@@ -188,79 +59,6 @@ def _meetings(version_id: int, participant_id: int | None = None) -> list[Meetin
             MeetingParticipant.participant_id == participant_id
         )
     return list(db.session.execute(stmt).scalars())
-
-
-def _sides(meeting: Meeting) -> tuple[Participant | None, Participant | None]:
-    """(company, buyer) of a meeting."""
-    company = buyer = None
-    for link in meeting.participant_links:
-        if link.participant.role is ParticipantRole.COMPANY:
-            company = link.participant
-        else:
-            buyer = link.participant
-    return company, buyer
-
-
-def _name(participant: Participant | None) -> str:
-    return participant.name if participant is not None else "?"
-
-
-def _short_name(participant: Participant | None) -> str:
-    """The organisation's own name (a direction without its parent body): grid cells are narrow."""
-    return participant.organisation.name if participant is not None else "?"
-
-
-_KEY = re.compile(r"\b([pt])(\d+)\b")
-
-
-def humanise_reason(reason: str, names: dict[str, str]) -> str:
-    """Replace the engine's ids (`p12`, `t3`) by participant and table names."""
-
-    def swap(match: re.Match[str]) -> str:
-        return names.get(match.group(0), match.group(0))
-
-    return _KEY.sub(swap, reason)
-
-
-def key_names(event_id: int) -> dict[str, str]:
-    """The engine's ids of the event's participants and locations (`p12`, `t3`) → names."""
-    names = {
-        f"p{p.id}": p.name
-        for p in db.session.execute(
-            db.select(Participant).where(Participant.event_id == event_id)
-        ).scalars()
-    }
-    names.update(
-        {
-            f"t{loc.id}": loc.name
-            for loc in db.session.execute(
-                db.select(Location).where(Location.event_id == event_id)
-            ).scalars()
-        }
-    )
-    return names
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-def reference_version(version: ScheduleVersion) -> ScheduleVersion | None:
-    """What a version is compared with: for a draft, the published agenda; for a published or
-    superseded version, the published version it replaced (the latest superseded before it)."""
-    if version.status in (VersionStatus.DRAFT, VersionStatus.DISCARDED):
-        published = schedules.published_version(version.event_id)
-        return published if published is not None and published.id != version.id else None
-    stmt = (
-        db.select(ScheduleVersion)
-        .where(
-            ScheduleVersion.event_id == version.event_id,
-            ScheduleVersion.status == VersionStatus.SUPERSEDED,
-            ScheduleVersion.number < version.number,
-        )
-        .order_by(ScheduleVersion.number.desc())
-        .limit(1)
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
 
 
 @dataclass(frozen=True)
@@ -324,9 +122,6 @@ def compare(version: ScheduleVersion) -> Comparison:
         removed=changes.count("removed"),
         lines=tuple(lines),
     )
-
-
-# --------------------------------------------------------------------------- grid
 
 
 @dataclass(frozen=True)
@@ -413,15 +208,15 @@ def build_grid(version: ScheduleVersion, comparison: Comparison | None = None) -
             if held is None:
                 cells.append(None)
                 continue
-            company, buyer = _sides(held)
+            company, buyer = meeting_sides(held)
             cells.append(
                 Cell(
                     meeting_id=held.id,
                     request_id=held.request_id,
                     company_id=company.id if company else None,
-                    company=_short_name(company),
+                    company=short_name(company),
                     buyer_id=buyer.id if buyer else None,
-                    buyer=_short_name(buyer),
+                    buyer=short_name(buyer),
                     locked=held.locked,
                     change=kinds.get(held.request_id) if held.request_id is not None else None,
                 )
@@ -443,9 +238,6 @@ def build_grid(version: ScheduleVersion, comparison: Comparison | None = None) -
         scheduled=len(placed),
         locked=sum(1 for m in placed.values() if m.locked),
     )
-
-
-# --------------------------------------------------------------------------- unscheduled, fairness
 
 
 @dataclass(frozen=True)
@@ -470,7 +262,7 @@ def unscheduled(
     for m in _meetings(version.id, participant_id):
         if m.status is not MeetingStatus.UNSCHEDULED:
             continue
-        company, buyer = _sides(m)
+        company, buyer = meeting_sides(m)
         if participant_id is not None and participant_id not in {
             getattr(company, "id", None),
             getattr(buyer, "id", None),
@@ -480,9 +272,9 @@ def unscheduled(
             UnscheduledLine(
                 meeting_id=m.id,
                 company_id=company.id if company else None,
-                company=_name(company),
+                company=participant_name(company),
                 buyer_id=buyer.id if buyer else None,
-                buyer=_name(buyer),
+                buyer=participant_name(buyer),
                 reason=humanise_reason(m.reason, names),
                 raw_reason=m.reason,
                 request_id=m.request_id,
@@ -540,9 +332,6 @@ def fairness(version: ScheduleVersion) -> Fairness:
         without=tuple(sorted(c.name for c in companies if held[c.id] == 0)),
         per_company=per_company,
     )
-
-
-# --------------------------------------------------------------------------- one participant
 
 
 @dataclass(frozen=True)
@@ -655,59 +444,3 @@ def participant_agenda(
         slots=tuple(slots),
         unscheduled=unscheduled(version, participant_id),
     )
-
-
-# --------------------------------------------------------------------------- edits
-
-
-def _editable(version_id: int) -> ScheduleVersion:
-    version = get_version(version_id)
-    if version is None:
-        raise AgendaError("unknown_version")
-    if version.status not in EDITABLE:
-        raise AgendaError("read_only")
-    return version
-
-
-def set_locked(version_id: int, meeting_id: int, locked: bool, *, actor_id: int | None) -> Meeting:
-    """Lock (keep in place through re-optimisations) or unlock one meeting of a draft; audited."""
-    version = _editable(version_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.version_id != version.id:
-        raise AgendaError("unknown_meeting")
-    if meeting.status is not MeetingStatus.SCHEDULED:
-        raise AgendaError("not_scheduled")
-    if meeting.locked == locked:
-        return meeting
-    meeting.locked = locked
-    db.session.flush()
-    audit.record(
-        "meeting.lock" if locked else "meeting.unlock",
-        actor_id=actor_id,
-        event_id=version.event_id,
-        target=meeting,
-        version_id=version.id,
-        request_id=meeting.request_id,
-        slot_id=meeting.slot_id,
-        location_id=meeting.location_id,
-    )
-    return meeting
-
-
-def publish(version_id: int, *, actor_id: int | None) -> schedules.Diff:
-    """Publish a draft (participants see it; the previous agenda is superseded)."""
-    version = _editable(version_id)
-    changes = schedules.publish(version.id, actor_id=actor_id)
-    event = version.event
-    if event.status is not EventStatus.PUBLISHED:
-        audit.record(
-            "event.status",
-            actor_id=actor_id,
-            event_id=event.id,
-            target=event,
-            before=event.status.value,
-            after=EventStatus.PUBLISHED.value,
-        )
-        event.status = EventStatus.PUBLISHED
-        db.session.flush()
-    return changes

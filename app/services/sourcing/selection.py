@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit
-from app.services.scoring import EventScoring, event_scoring, to_company, to_interest
+from app.services.sourcing.scoring import EventScoring, event_scoring, to_company, to_interest
 
 STATUS = {
     core.Status.SELECTED: ApplicationStatus.SELECTED,

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import audit
-from app.services.scoring import event_scoring
+from app.services.sourcing.scoring import event_scoring
 
 
 class AnswerError(Exception):

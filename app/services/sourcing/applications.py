@@ -248,3 +248,7 @@ def workshops_and_slots(event_id: int) -> tuple[list[Workshop], list[Slot]]:
     if event is None:
         return [], []
     return list(event.workshops), list(event.slots)
+
+
+# Wishes' priorities as French words, in exports and the follow-up list.
+PRIORITY_FR = {"must": "indispensable", "want": "souhaité", "maybe": "éventuel"}

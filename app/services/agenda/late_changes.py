@@ -42,7 +42,8 @@ from app.models import (
     Unavailability,
 )
 from app.models.base import utcnow
-from app.services import agenda, audit, schedules
+from app.services import audit
+from app.services.agenda import schedules, versioning
 
 REASON_MAX = 500
 LEAVE = "leave"  # unavailable from a time on (leaves early)
@@ -515,5 +516,5 @@ def reoptimise_published(
     version = schedules.published_version(event_id)
     if version is None:
         raise LateChangeError("nothing_published")
-    agenda.reoptimise(version.id, time_limit=time_limit, actor_id=actor_id)
+    versioning.reoptimise(version.id, time_limit=time_limit, actor_id=actor_id)
     return version

@@ -36,9 +36,11 @@ from app.models import (
 )
 from app.scheduling.types import Instance, Result, ScheduledMeeting, Unscheduled
 from app.scheduling.validate import Report, Violation, validate
-from app.services import audit, jobs
-from app.services.agenda import AgendaError, _editable, key_names
-from app.services.instance import build_instance, meeting_key, slot_key, table_key
+from app.services import audit
+from app.services.agenda import jobs
+from app.services.agenda.instance import build_instance, meeting_key, slot_key, table_key
+from app.services.agenda.review import key_names
+from app.services.agenda.versioning import AgendaError, editable
 
 # Hard rules an edit may break, each explained to the organiser by the route.
 KNOWN_RULES = (
@@ -357,7 +359,7 @@ def move(
     version_id: int, meeting_id: int, slot_id: int, location_id: int, *, actor_id: int | None
 ) -> EditOutcome:
     """Move a scheduled, unlocked meeting of a draft to another slot and/or table."""
-    version = _editable(version_id)
+    version = editable(version_id)
     meeting = _scheduled_unlocked(version, meeting_id)
     place = _place(version, slot_id, location_id)
     if place == (meeting.slot_id, meeting.location_id):
@@ -382,7 +384,7 @@ def add(
     version_id: int, meeting_id: int, slot_id: int, location_id: int, *, actor_id: int | None
 ) -> EditOutcome:
     """Place an unscheduled meeting of a draft (its request must still be active)."""
-    version = _editable(version_id)
+    version = editable(version_id)
     meeting = _meeting(version, meeting_id)
     if meeting.status is not MeetingStatus.UNSCHEDULED or meeting.request_id is None:
         raise AgendaError("not_unscheduled")
@@ -409,7 +411,7 @@ def add(
 
 def remove(version_id: int, meeting_id: int, reason: str, *, actor_id: int | None) -> EditOutcome:
     """Unschedule a meeting of a draft, saying why (the reason shows in the unplaced list)."""
-    version = _editable(version_id)
+    version = editable(version_id)
     meeting = _scheduled_unlocked(version, meeting_id)
     reason = reason.strip()
     if not reason:
@@ -433,7 +435,7 @@ def remove(version_id: int, meeting_id: int, reason: str, *, actor_id: int | Non
 
 def swap(version_id: int, meeting_id: int, other_id: int, *, actor_id: int | None) -> EditOutcome:
     """Exchange the places (slot and table) of two scheduled, unlocked meetings of a draft."""
-    version = _editable(version_id)
+    version = editable(version_id)
     first = _scheduled_unlocked(version, meeting_id)
     second = _scheduled_unlocked(version, other_id)
     if first.id == second.id:

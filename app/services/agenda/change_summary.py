@@ -19,7 +19,8 @@ from app.models import (
     Participant,
     ScheduleVersion,
 )
-from app.services import agenda, schedules
+from app.services.agenda import review, schedules, versioning
+from app.services.agenda.names import humanise_reason, key_names
 
 # Why a meeting of the published agenda is not in the draft.
 CANCELLED = "cancelled"  # the request was cancelled (late change)
@@ -37,8 +38,8 @@ class SummaryLine:
     company: str
     buyer_id: int | None
     buyer: str
-    before: agenda.Place | None
-    after: agenda.Place | None
+    before: review.Place | None
+    after: review.Place | None
     cause: str = ""  # for removed lines: one of the constants above
     reason: str = ""  # the engine's reason when NOT_PLACED, with names
     locked: bool = False  # locked in the published agenda or in the draft
@@ -114,8 +115,8 @@ def _cause(request: MeetingRequest | None) -> str:
 
 
 def summarise(version: ScheduleVersion) -> ChangeSummary:
-    """The changes `version` makes to its reference version (see `agenda.reference_version`)."""
-    reference = agenda.reference_version(version)
+    """The changes `version` makes to its reference version (see `versioning.reference_version`)."""
+    reference = versioning.reference_version(version)
     stats = version.stats or {}
     engine_changed = stats.get("changed_meetings")
     if reference is None:
@@ -125,13 +126,13 @@ def summarise(version: ScheduleVersion) -> ChangeSummary:
     tables = {loc.id: loc.name for loc in version.event.locations}
     old = {m.request_id: m for m in reference.meetings if m.request_id is not None}
     new = {m.request_id: m for m in version.meetings if m.request_id is not None}
-    names = agenda.key_names(version.event_id)
+    names = key_names(version.event_id)
 
-    def place(where: tuple[int | None, int | None]) -> agenda.Place | None:
+    def place(where: tuple[int | None, int | None]) -> review.Place | None:
         slot_id, location_id = where
         if slot_id is None or slot_id not in slots:
             return None
-        return agenda.Place(slots[slot_id].starts_at, tables.get(location_id or 0, ""))
+        return review.Place(slots[slot_id].starts_at, tables.get(location_id or 0, ""))
 
     lines = []
     for change in changes.changes:
@@ -143,7 +144,7 @@ def summarise(version: ScheduleVersion) -> ChangeSummary:
         if change.kind == "removed":
             cause = _cause(request)
             if cause == NOT_PLACED and after is not None:
-                reason = agenda.humanise_reason(after.reason, names)
+                reason = humanise_reason(after.reason, names)
         lines.append(
             SummaryLine(
                 request_id=change.request_id,

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from app.extensions import db
 from app.models import Meeting, MeetingRequest, MeetingStatus, ScheduleVersion
-from app.services import agenda, audit, schedules
-from app.services.transfers import PRIORITY_FR
+from app.services import audit
+from app.services.agenda import schedules, versioning
+from app.services.agenda.names import humanise_reason, key_names
+from app.services.sourcing.applications import PRIORITY_FR
 
 
 def set_follow_up(
@@ -21,12 +23,12 @@ def set_follow_up(
     """Mark (or unmark) the request of an unscheduled meeting of a version for a follow-up."""
     version = db.session.get(ScheduleVersion, version_id)
     if version is None:
-        raise agenda.AgendaError("unknown_version")
+        raise versioning.AgendaError("unknown_version")
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.version_id != version.id or meeting.request is None:
-        raise agenda.AgendaError("unknown_meeting")
+        raise versioning.AgendaError("unknown_meeting")
     if follow_up and meeting.status is not MeetingStatus.UNSCHEDULED:
-        raise agenda.AgendaError("not_unscheduled")
+        raise versioning.AgendaError("not_unscheduled")
     request = meeting.request
     if request.follow_up == follow_up:
         return request
@@ -89,7 +91,7 @@ def lines(event_id: int) -> tuple[FollowUpLine, ...]:
             MeetingRequest.event_id == event_id, MeetingRequest.follow_up.is_(True)
         )
     ).scalars()
-    names = agenda.key_names(event_id)
+    names = key_names(event_id)
     reasons = _reasons(event_id)
     out = [
         FollowUpLine(
@@ -99,7 +101,7 @@ def lines(event_id: int) -> tuple[FollowUpLine, ...]:
             buyer=r.buyer.name,
             need=r.need.title if r.need else "",
             priority=r.priority.value,
-            reason=agenda.humanise_reason(reasons.get(r.id, ""), names),
+            reason=humanise_reason(reasons.get(r.id, ""), names),
         )
         for r in requests
     ]
