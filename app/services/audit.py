@@ -1,4 +1,4 @@
-"""Writing the audit log."""
+"""Writing the audit log (floor 0: every service package may import it; it imports only models)."""
 
 from __future__ import annotations
 

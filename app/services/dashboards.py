@@ -1,4 +1,5 @@
-"""What each role sees first: counts, deadlines and the next thing to do."""
+"""What each role sees first: counts, deadlines and the next thing to do (top floor: reads
+every domain, imported only by the main blueprint)."""
 
 from __future__ import annotations
 
