@@ -51,8 +51,8 @@ from typing import IO, TYPE_CHECKING
 
 from pysat.card import CardEnc, EncType, ITotalizer
 
-if TYPE_CHECKING:  # model.py imports this module at run time
-    from app.scheduling.model import SchedulingModel
+if TYPE_CHECKING:  # the model package (handoff.py, solving.py) imports this module at run time
+    from app.scheduling.model.container import SchedulingModel
 
 SOLVER = "cadical195"
 _WORKER = Path(__file__).with_name("satworker.py")
@@ -94,7 +94,7 @@ def encode(
     With k_max None, no counting clauses (the core-guided search counts itself).
     With `held` (meeting ids) and `attending` (participant -> slot indices of the
     workshops they attend), the CNF of the schedules that hold exactly those
-    meetings and workshop seats (model._held_of gives them for a schedule): the
+    meetings and workshop seats (model.handoff._held_of gives them for a schedule): the
     meetings are placed as if required, the workshop slots are busy and closed
     to meetings.
     """
