@@ -286,7 +286,7 @@ class SatSearch:
             pickle.dump(job, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             proc.stdin.close()
             slot_of = {v: key for key, v in self.encoding.x.items()}
-            for kind, k, true_vars in _messages(proc.stdout):
+            for kind, k, true_vars in messages(proc.stdout):
                 if kind == "unsat":
                     self.proved_lb = max(self.proved_lb, k + 1)
                 elif kind == "sat":
@@ -323,7 +323,7 @@ class SatSearch:
                     stream.close()
 
 
-def _messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:
+def messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:
     """Messages of the child process, one by one, until it ends."""
     while True:
         try:

@@ -13,10 +13,10 @@ from typing import Any
 
 from app.scheduling.io.reader import (
     InstanceError,
-    _check_header,
-    _child,
-    _read_json,
-    _Reader,
+    Reader,
+    check_header,
+    child,
+    read_json,
 )
 from app.scheduling.types import (
     INSTANCE_FORMAT,
@@ -66,22 +66,22 @@ _CANDIDATE_KEYS = ("participant", "weight")
 _RULES_KEYS = ("max_break_spread",)
 
 
-def _parse_slots(r: _Reader, data: Mapping[str, Any]) -> tuple[Slot, ...]:
+def _parse_slots(r: Reader, data: Mapping[str, Any]) -> tuple[Slot, ...]:
     seen: dict[str, str] = {}
     slots: list[Slot] = []
     for i, raw in enumerate(r.array(data["slots"], "slots", min_items=1)):
-        path = _child("slots", i)
+        path = child("slots", i)
         obj = r.obj(raw, path, _SLOT_KEYS, ("id",))
-        sid = r.unique_id(obj["id"], _child(path, "id"), seen, "slot")
+        sid = r.unique_id(obj["id"], child(path, "id"), seen, "slot")
         start = r.optional(obj, "start", path, r.datetime_text, None)
         end = r.optional(obj, "end", path, r.datetime_text, None)
         if start is not None and end is not None:
             try:
                 ordered = datetime.fromisoformat(end) > datetime.fromisoformat(start)
             except TypeError:  # one has a UTC offset and the other has none
-                r.fail(_child(path, "end"), "start and end must both have a UTC offset or neither")
+                r.fail(child(path, "end"), "start and end must both have a UTC offset or neither")
             if not ordered:
-                r.fail(_child(path, "end"), f"end {end!r} is not after start {start!r}")
+                r.fail(child(path, "end"), f"end {end!r} is not after start {start!r}")
         slots.append(
             Slot(
                 id=sid,
@@ -94,32 +94,32 @@ def _parse_slots(r: _Reader, data: Mapping[str, Any]) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
-def _parse_locations(r: _Reader, data: Mapping[str, Any]) -> tuple[Location, ...]:
+def _parse_locations(r: Reader, data: Mapping[str, Any]) -> tuple[Location, ...]:
     seen: dict[str, str] = {}
     locations: list[Location] = []
     for i, raw in enumerate(r.array(data["locations"], "locations")):
-        path = _child("locations", i)
+        path = child("locations", i)
         obj = r.obj(raw, path, _LOCATION_KEYS, ("id",))
-        lid = r.unique_id(obj["id"], _child(path, "id"), seen, "location")
+        lid = r.unique_id(obj["id"], child(path, "id"), seen, "location")
         locations.append(Location(id=lid, name=r.optional(obj, "name", path, r.string, None)))
     return tuple(locations)
 
 
 def _parse_participants(
-    r: _Reader, data: Mapping[str, Any], slot_ids: set[str], location_ids: set[str]
+    r: Reader, data: Mapping[str, Any], slot_ids: set[str], location_ids: set[str]
 ) -> tuple[Participant, ...]:
     seen: dict[str, str] = {}
     participants: list[Participant] = []
     for i, raw in enumerate(r.array(data["participants"], "participants")):
-        path = _child("participants", i)
+        path = child("participants", i)
         obj = r.obj(raw, path, _PARTICIPANT_KEYS, ("id",))
-        pid = r.unique_id(obj["id"], _child(path, "id"), seen, "participant")
+        pid = r.unique_id(obj["id"], child(path, "id"), seen, "participant")
         unavailable = r.strings_or_empty(obj, "unavailable", path)
         for j, sid in enumerate(unavailable):
-            r.ref(sid, _child(_child(path, "unavailable"), j), slot_ids, "slot")
+            r.ref(sid, child(child(path, "unavailable"), j), slot_ids, "slot")
         location = r.optional(obj, "location", path, r.string, None, nullable=True)
         if location is not None:
-            r.ref(location, _child(path, "location"), location_ids, "location")
+            r.ref(location, child(path, "location"), location_ids, "location")
         participants.append(
             Participant(
                 id=pid,
@@ -139,7 +139,7 @@ def _parse_participants(
 
 
 def _parse_meetings(
-    r: _Reader,
+    r: Reader,
     data: Mapping[str, Any],
     slots: tuple[Slot, ...],
     location_ids: set[str],
@@ -149,33 +149,33 @@ def _parse_meetings(
     # Ids first: `after` may name a meeting listed later in the file.
     seen: dict[str, str] = {}
     for i, raw in enumerate(raws):
-        path = _child("meetings", i)
+        path = child("meetings", i)
         obj = r.obj(raw, path, _MEETING_KEYS, ("id", "participants"))
-        r.unique_id(obj["id"], _child(path, "id"), seen, "meeting")
+        r.unique_id(obj["id"], child(path, "id"), seen, "meeting")
     slot_by_id = {s.id: s for s in slots}
     sessions = {s.session for s in slots if s.session is not None}
     meetings: list[Meeting] = []
     for i, obj in enumerate(raws):
-        path = _child("meetings", i)
-        ppath = _child(path, "participants")
+        path = child("meetings", i)
+        ppath = child(path, "participants")
         people = r.unique_strings(obj["participants"], ppath, min_items=2)
         for j, pid in enumerate(people):
-            r.ref(pid, _child(ppath, j), participant_ids, "participant")
+            r.ref(pid, child(ppath, j), participant_ids, "participant")
         session = r.optional(obj, "session", path, r.string, None, nullable=True)
         if session is not None and session not in sessions:
-            r.fail(_child(path, "session"), f"no slot has session {session!r}")
+            r.fail(child(path, "session"), f"no slot has session {session!r}")
         slot = r.optional(obj, "slot", path, r.string, None, nullable=True)
         if slot is not None:
-            r.ref(slot, _child(path, "slot"), slot_by_id, "slot")
+            r.ref(slot, child(path, "slot"), slot_by_id, "slot")
             if session is not None and slot_by_id[slot].session != session:
-                r.fail(_child(path, "slot"), f"slot {slot!r} is not in session {session!r}")
+                r.fail(child(path, "slot"), f"slot {slot!r} is not in session {session!r}")
         location = r.optional(obj, "location", path, r.string, None, nullable=True)
         if location is not None:
-            r.ref(location, _child(path, "location"), location_ids, "location")
+            r.ref(location, child(path, "location"), location_ids, "location")
         mid = obj["id"]
         after = r.strings_or_empty(obj, "after", path)
         for j, other in enumerate(after):
-            apath = _child(_child(path, "after"), j)
+            apath = child(child(path, "after"), j)
             r.ref(other, apath, seen, "meeting")
             if other == mid:
                 r.fail(apath, f"meeting {mid!r} cannot come after itself")
@@ -195,7 +195,7 @@ def _parse_meetings(
     return tuple(meetings)
 
 
-def _check_after_acyclic(r: _Reader, meetings: list[Meeting]) -> None:
+def _check_after_acyclic(r: Reader, meetings: list[Meeting]) -> None:
     """Reject a cycle in `after` (no slot order could satisfy it), naming the cycle."""
     index = {m.id: i for i, m in enumerate(meetings)}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
@@ -218,7 +218,7 @@ def _check_after_acyclic(r: _Reader, meetings: list[Meeting]) -> None:
                 ids = [m for m, _ in stack]
                 cycle = [*ids[ids.index(nxt) :], nxt]
                 r.fail(
-                    _child(_child(_child("meetings", index[mid]), "after"), k),
+                    child(child(child("meetings", index[mid]), "after"), k),
                     "precedence cycle " + " -> ".join(cycle),
                 )
             if nxt not in state:
@@ -227,33 +227,33 @@ def _check_after_acyclic(r: _Reader, meetings: list[Meeting]) -> None:
 
 
 def _parse_workshops(
-    r: _Reader, data: Mapping[str, Any], slot_ids: set[str], participant_ids: set[str]
+    r: Reader, data: Mapping[str, Any], slot_ids: set[str], participant_ids: set[str]
 ) -> tuple[Workshop, ...]:
     seen: dict[str, str] = {}
     workshops: list[Workshop] = []
     for i, raw in enumerate(r.array_or_empty(data, "workshops", "")):
-        path = _child("workshops", i)
+        path = child("workshops", i)
         obj = r.obj(raw, path, _WORKSHOP_KEYS, ("id", "slots"))
-        wid = r.unique_id(obj["id"], _child(path, "id"), seen, "workshop")
-        slots = r.unique_strings(obj["slots"], _child(path, "slots"), min_items=1)
+        wid = r.unique_id(obj["id"], child(path, "id"), seen, "workshop")
+        slots = r.unique_strings(obj["slots"], child(path, "slots"), min_items=1)
         for j, sid in enumerate(slots):
-            r.ref(sid, _child(_child(path, "slots"), j), slot_ids, "slot")
+            r.ref(sid, child(child(path, "slots"), j), slot_ids, "slot")
         members = r.strings_or_empty(obj, "members", path)
         for j, pid in enumerate(members):
-            r.ref(pid, _child(_child(path, "members"), j), participant_ids, "participant")
+            r.ref(pid, child(child(path, "members"), j), participant_ids, "participant")
         candidates: list[Candidate] = []
-        cpath = _child(path, "candidates")
+        cpath = child(path, "candidates")
         taken: dict[str, str] = {}
         for j, craw in enumerate(r.array_or_empty(obj, "candidates", path)):
-            one = _child(cpath, j)
+            one = child(cpath, j)
             cobj = r.obj(craw, one, _CANDIDATE_KEYS, ("participant",))
-            pid = r.string(cobj["participant"], _child(one, "participant"))
-            r.ref(pid, _child(one, "participant"), participant_ids, "participant")
+            pid = r.string(cobj["participant"], child(one, "participant"))
+            r.ref(pid, child(one, "participant"), participant_ids, "participant")
             if pid in members:
-                r.fail(_child(one, "participant"), f"{pid!r} is already a member")
+                r.fail(child(one, "participant"), f"{pid!r} is already a member")
             if pid in taken:
                 r.fail(
-                    _child(one, "participant"),
+                    child(one, "participant"),
                     f"duplicate candidate {pid!r} (first at {taken[pid]})",
                 )
             taken[pid] = one
@@ -268,15 +268,15 @@ def _parse_workshops(
             obj, "max_size", path, lambda v, p: r.integer(v, p, 0), None, nullable=True
         )
         if max_size is not None and min_size > max_size:
-            r.fail(_child(path, "min_size"), f"min_size {min_size} exceeds max_size {max_size}")
+            r.fail(child(path, "min_size"), f"min_size {min_size} exceeds max_size {max_size}")
         if max_size is not None and len(members) > max_size:
             r.fail(
-                _child(path, "max_size"),
+                child(path, "max_size"),
                 f"max_size {max_size} is less than the {len(members)} members",
             )
         if min_size > len(members) + len(candidates):
             r.fail(
-                _child(path, "min_size"),
+                child(path, "min_size"),
                 f"min_size {min_size} exceeds the "
                 f"{len(members) + len(candidates)} members and candidates",
             )
@@ -300,9 +300,9 @@ def parse_instance(data: object, source: str = "<instance>") -> Instance:
 
     `source` is the name used at the start of error messages (usually the file name).
     """
-    r = _Reader(source, InstanceError)
+    r = Reader(source, InstanceError)
     top = r.obj(data, "", _TOP_KEYS, ())
-    _check_header(r, top, INSTANCE_FORMAT, ("slots", "locations", "participants", "meetings"))
+    check_header(r, top, INSTANCE_FORMAT, ("slots", "locations", "participants", "meetings"))
     name = r.optional(top, "name", "", r.string, "")
     slots = _parse_slots(r, top)
     slot_ids = {s.id for s in slots}
@@ -336,4 +336,4 @@ def parse_instance(data: object, source: str = "<instance>") -> Instance:
 
 def load_instance(path: str | Path) -> Instance:
     """Read and validate an instance file; errors name the file as given in `path`."""
-    return parse_instance(_read_json(path, InstanceError), str(path))
+    return parse_instance(read_json(path, InstanceError), str(path))

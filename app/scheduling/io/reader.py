@@ -1,6 +1,6 @@
 """The shared reader of both formats: error classes, JSON paths, typed accessors.
 
-`_Reader` reads one parsed JSON value at a time and raises `InstanceError`
+`Reader` reads one parsed JSON value at a time and raises `InstanceError`
 (or `ResultError`) with the JSON path of the first problem found.
 """
 
@@ -38,7 +38,7 @@ class ResultError(InstanceError):
 
 
 # --------------------------------------------------------------------------- JSON paths
-def _child(path: str, key: str | int) -> str:
+def child(path: str, key: str | int) -> str:
     """JSON path of a child: `meetings[3]`, `meetings[3].after`, `x["odd key"]`."""
     if isinstance(key, int):
         return f"{path}[{key}]"
@@ -64,7 +64,7 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-class _Reader:
+class Reader:
     """Typed accessors that raise the right error class with the right path."""
 
     def __init__(self, source: str, error: type[InstanceError]) -> None:
@@ -84,10 +84,10 @@ class _Reader:
             allowed_set = set(allowed)
             for key in value:
                 if key not in allowed_set:
-                    self.fail(_child(path, key), "unknown key")
+                    self.fail(child(path, key), "unknown key")
         for key in required:
             if key not in value:
-                self.fail(_child(path, key), "missing required key")
+                self.fail(child(path, key), "missing required key")
         return value
 
     def array(self, value: object, path: str, min_items: int = 0) -> list[Any]:
@@ -143,16 +143,16 @@ class _Reader:
         value = data[key]
         if value is None and nullable:
             return default
-        return read(value, _child(path, key))
+        return read(value, child(path, key))
 
     def unique_strings(self, value: object, path: str, min_items: int = 0) -> list[str]:
         items = self.array(value, path, min_items)
         seen: set[str] = set()
         out: list[str] = []
         for i, item in enumerate(items):
-            text = self.string(item, _child(path, i))
+            text = self.string(item, child(path, i))
             if text in seen:
-                self.fail(_child(path, i), f"duplicate {text!r}")
+                self.fail(child(path, i), f"duplicate {text!r}")
             seen.add(text)
             out.append(text)
         return out
@@ -197,8 +197,8 @@ class _Reader:
         return text
 
 
-def _check_header(
-    r: _Reader, top: Mapping[str, Any], expected_format: str, required: tuple[str, ...]
+def check_header(
+    r: Reader, top: Mapping[str, Any], expected_format: str, required: tuple[str, ...]
 ) -> None:
     """The `format` tag first, then the required top-level keys, each error naming its key."""
     if "format" not in top:
@@ -210,7 +210,7 @@ def _check_header(
             r.fail(key, "missing required key")
 
 
-def _read_json(path: str | Path, error: type[InstanceError]) -> object:
+def read_json(path: str | Path, error: type[InstanceError]) -> object:
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")

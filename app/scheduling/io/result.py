@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from app.scheduling.io.reader import (
+    Reader,
     ResultError,
-    _check_header,
-    _child,
-    _read_json,
-    _Reader,
+    check_header,
+    child,
+    read_json,
 )
 from app.scheduling.types import (
     RESULT_FORMAT,
@@ -32,9 +32,9 @@ def parse_result(data: object, source: str = "<result>") -> Result:
     (this engine's own figures), which is read back when it is a flat object.
     Ids are not checked against any instance here: `validate.validate` does that.
     """
-    r = _Reader(source, ResultError)
+    r = Reader(source, ResultError)
     top = r.obj(data, "", None, ())
-    _check_header(r, top, RESULT_FORMAT, ("status", "meetings", "unscheduled", "objective"))
+    check_header(r, top, RESULT_FORMAT, ("status", "meetings", "unscheduled", "objective"))
     status_text = r.string(top["status"], "status")
     try:
         status = Status(status_text)
@@ -46,44 +46,42 @@ def parse_result(data: object, source: str = "<result>") -> Result:
         )
     meetings: list[ScheduledMeeting] = []
     for i, raw in enumerate(r.array(top["meetings"], "meetings")):
-        path = _child("meetings", i)
+        path = child("meetings", i)
         obj = r.obj(raw, path, None, ("id", "slot", "location"))
         meetings.append(
             ScheduledMeeting(
-                id=r.string(obj["id"], _child(path, "id")),
-                slot=r.string(obj["slot"], _child(path, "slot")),
-                location=r.string(obj["location"], _child(path, "location")),
+                id=r.string(obj["id"], child(path, "id")),
+                slot=r.string(obj["slot"], child(path, "slot")),
+                location=r.string(obj["location"], child(path, "location")),
             )
         )
     unscheduled: list[Unscheduled] = []
     for i, raw in enumerate(r.array(top["unscheduled"], "unscheduled")):
-        path = _child("unscheduled", i)
+        path = child("unscheduled", i)
         obj = r.obj(raw, path, None, ("id", "reason"))
         unscheduled.append(
             Unscheduled(
-                id=r.string(obj["id"], _child(path, "id")),
-                reason=r.string(obj["reason"], _child(path, "reason")),
+                id=r.string(obj["id"], child(path, "id")),
+                reason=r.string(obj["reason"], child(path, "reason")),
                 code=r.optional(obj, "code", path, r.string, ""),
                 params=_params(r, obj, path),
             )
         )
     workshops: list[WorkshopPlacement] = []
     for i, raw in enumerate(r.array_or_empty(top, "workshops", "")):
-        path = _child("workshops", i)
+        path = child("workshops", i)
         obj = r.obj(raw, path, None, ("id", "participants"))
-        ppath = _child(path, "participants")
+        ppath = child(path, "participants")
         people = [
-            r.string(p, _child(ppath, j)) for j, p in enumerate(r.array(obj["participants"], ppath))
+            r.string(p, child(ppath, j)) for j, p in enumerate(r.array(obj["participants"], ppath))
         ]
         workshops.append(
-            WorkshopPlacement(
-                id=r.string(obj["id"], _child(path, "id")), participants=tuple(people)
-            )
+            WorkshopPlacement(id=r.string(obj["id"], child(path, "id")), participants=tuple(people))
         )
     obj = r.obj(top["objective"], "objective", None, ("shortfall", "weight", "breaks"))
     objective = Objective(
         **{
-            key: r.integer(obj[key], _child("objective", key))
+            key: r.integer(obj[key], child("objective", key))
             for key in ("shortfall", "weight", "breaks")
         }
     )
@@ -114,16 +112,16 @@ def parse_result(data: object, source: str = "<result>") -> Result:
 
 
 def _params(
-    r: _Reader, obj: Mapping[str, Any], path: str
+    r: Reader, obj: Mapping[str, Any], path: str
 ) -> tuple[tuple[str, str | int | tuple[str, ...]], ...]:
     """The optional `params` of an unscheduled meeting: strings, integers, string lists."""
     raw = r.obj_or_empty(obj, "params", path, None)
     out: list[tuple[str, str | int | tuple[str, ...]]] = []
-    ppath = _child(path, "params")
+    ppath = child(path, "params")
     for key, value in raw.items():
-        where = _child(ppath, key)
+        where = child(ppath, key)
         if isinstance(value, list):
-            out.append((key, tuple(r.string(v, _child(where, i)) for i, v in enumerate(value))))
+            out.append((key, tuple(r.string(v, child(where, i)) for i, v in enumerate(value))))
         elif isinstance(value, int) and not isinstance(value, bool):
             out.append((key, value))
         else:
@@ -133,4 +131,4 @@ def _params(
 
 def load_result(path: str | Path) -> Result:
     """Read a result file and check its shape; errors name the file as given in `path`."""
-    return parse_result(_read_json(path, ResultError), str(path))
+    return parse_result(read_json(path, ResultError), str(path))

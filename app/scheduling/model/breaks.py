@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from app.scheduling.model.literals import LinearExpr, Lit, _and3, _not, _or
+from app.scheduling.model.literals import LinearExpr, Lit, and3, disjunction, negation
 
 if TYPE_CHECKING:  # container.py imports this module at run time
     from app.scheduling.model.container import SchedulingModel
@@ -51,7 +51,8 @@ def add_breaks(sm: SchedulingModel) -> None:
                 # Surely active that day: breaks = blocks - 1, with block-start
                 # literals st_i = b_i and not b_{i-1}.
                 brks = [
-                    _and3(sm.model, bs[i], _not(bs[i - 1]) if i else 1, 1) for i in range(len(bs))
+                    and3(sm.model, bs[i], negation(bs[i - 1]) if i else 1, 1)
+                    for i in range(len(bs))
                 ]
                 sm.model.add(sum(brks) >= 1)  # redundant: at least one block
                 day_breaks: LinearExpr = sum(brks) - 1
@@ -60,8 +61,8 @@ def add_breaks(sm: SchedulingModel) -> None:
                 seen: Lit = 0
                 for i in range(1, len(bs)):
                     if i >= 2:
-                        seen = _or(sm.model, [seen, bs[i - 2]])
-                    brks.append(_and3(sm.model, bs[i], _not(bs[i - 1]), seen))
+                        seen = disjunction(sm.model, [seen, bs[i - 2]])
+                    brks.append(and3(sm.model, bs[i], negation(bs[i - 1]), seen))
                 day_breaks = sum(brks)
             if sm.long_span_clauses:
                 _add_long_span_clauses(sm, bs, load[p.id, d], day_breaks)
@@ -121,7 +122,7 @@ def _add_long_span_clauses(
     gap = sm.model.new_bool_var("")
     sm.model.add(day_breaks >= 1).only_enforce_if(gap)
     for i, j in pairs:
-        sm.model.add_bool_or([gap, _not(bs[i]), _not(bs[j])])
+        sm.model.add_bool_or([gap, negation(bs[i]), negation(bs[j])])
 
 
 def add_break_spread(sm: SchedulingModel) -> None:

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from app.scheduling import satbreaks
-from app.scheduling.model.hints import _complete_hint
-from app.scheduling.model.results import _stage_value
+from app.scheduling.model.hints import complete_hint
+from app.scheduling.model.results import stage_value
 
 if TYPE_CHECKING:
     from app.scheduling.model.container import SchedulingModel
     from app.scheduling.model.literals import LinearExpr
-    from app.scheduling.model.objective import _Stage
+    from app.scheduling.model.objective import Stage
 
 
-def _start_sat(
+def start_sat(
     sm: SchedulingModel,
     solution: list[int] | None,
     exact: bool,
@@ -38,7 +38,7 @@ def _start_sat(
     Exact (all meetings required, no workshops): every schedule; otherwise the
     schedules holding the same meetings and seats as `solution` (`_held_of`).
     """
-    current = _stage_value(sm, solution, "breaks", {}) if solution is not None else None
+    current = stage_value(sm, solution, "breaks", {}) if solution is not None else None
     k_max = len(sm.instance.participants) - 1  # see satbreaks: spread exact below
     if current is not None:
         k_max = min(k_max, current - 1)
@@ -60,29 +60,29 @@ def _start_sat(
     return sat
 
 
-def _settled(sat: satbreaks.SatSearch, known_lb: int) -> bool:
+def settled(sat: satbreaks.SatSearch, known_lb: int) -> bool:
     """Whether the SAT search's schedule ends the stage: an exact search's is optimal,
     a held-set one's only when it reaches the proved bound (else CP-SAT may do better)."""
     value = sat.found_value
     return value is not None and (sat.exact or value <= known_lb)
 
 
-def _stop_when_settled(
+def stop_when_settled(
     sat: satbreaks.SatSearch, solver: cp_model.CpSolver, known_lb: int
 ) -> Callable[[], None]:
     """The SAT search's `on_found` callback: stop CP-SAT if that settles the stage."""
 
     def callback() -> None:
-        if _settled(sat, known_lb):
+        if settled(sat, known_lb):
             solver.stop_search()
 
     return callback
 
 
-def _merge_sat(
+def merge_sat(
     sat: satbreaks.SatSearch,
     sm: SchedulingModel,
-    stage: _Stage,
+    stage: Stage,
     solution: list[int] | None,
     expr: LinearExpr,
     stats: dict[str, float | int | str],
@@ -110,8 +110,8 @@ def _merge_sat(
     if better and sat.found is not None and sat.found_value is not None:
         stats["breaks_sat_value"] = sat.found_value
         slots = {mid: sm.instance.slots[t].id for mid, t in sat.found.items()}
-        complete = _complete_hint(sm, slots, sat.seats, 10.0, workers, seed)
-        value = _stage_value(sm, complete, "breaks", {}) if complete is not None else None
+        complete = complete_hint(sm, slots, sat.seats, 10.0, workers, seed)
+        value = stage_value(sm, complete, "breaks", {}) if complete is not None else None
         if value is not None and value <= sat.found_value:
             solution = complete
             stage.value = value

@@ -1,12 +1,12 @@
 """Hints: the start of the solve and the complete solutions handed to each stage.
 
-`_set_hint` gives CP-SAT a value for every variable; `_complete_hint` turns a
+`set_hint` gives CP-SAT a value for every variable; `complete_hint` turns a
 schedule's slots (greedy, LP-guided greedy or previous) into such a solution;
-`_lp_guided_slots` and `_hint_key` choose the start; `_first_solution` finds
+`_lp_guided_slots` and `_hint_key` choose the start; `first_solution` finds
 one by a pure SAT search when no start is valid. The steps of `solve` that
-prepare the start are here too: the LP bounds and guide (`_lp_bounds`), the
-starting slots (`_start_slots`), their completion (`_starting_solution`) and
-the levels the start already proves (`_proved_by_hint`).
+prepare the start are here too: the LP bounds and guide (`lp_bounds`), the
+starting slots (`choose_start_slots`), their completion (`starting_solution`) and
+the levels the start already proves (`bounds_proved_by_hint`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from app.scheduling.bounds import LpBounds, lp_upper_bounds
-from app.scheduling.model.params import _make_solver
-from app.scheduling.model.results import _stage_value, evaluate
+from app.scheduling.model.params import make_solver
+from app.scheduling.model.results import evaluate, stage_value
 
 if TYPE_CHECKING:
     from app.scheduling.model.container import SchedulingModel
     from app.scheduling.types import Result
 
 
-def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
+def set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
     """Complete hint: one value for every variable of the model."""
     model.clear_hints()  # type: ignore[no-untyped-call]
     hint = model.proto.solution_hint
@@ -34,7 +34,7 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
     hint.values.extend(values)
 
 
-def _complete_hint(
+def complete_hint(
     sm: SchedulingModel,
     start_slots: Mapping[str, str],
     placed: Mapping[str, Sequence[str]] | None,
@@ -69,7 +69,7 @@ def _complete_hint(
                 probe.add(v == int(p in placed.get(wid, ())))
         elif sm.y:
             probe.maximize(sm.weight)  # meetings are fixed: only candidates vary
-        solver = _make_solver(limit, workers, seed, None, core=False)
+        solver = make_solver(limit, workers, seed, None, core=False)
         # Everything but the candidates is fixed: presolve would cost more than
         # the search (seconds at 2,000 requests).
         solver.parameters.cp_model_presolve = False
@@ -109,7 +109,7 @@ def _hint_key(sm: SchedulingModel, slot_of: Mapping[str, str]) -> tuple[int, int
     return (missing, objective.shortfall, -objective.weight)
 
 
-def _first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[int] | None:
+def first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[int] | None:
     """Any solution of the model's hard rules (objective ignored), by a pure SAT search.
 
     Measured on the B2B set (all meetings required, break spread 2), one
@@ -119,7 +119,7 @@ def _first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[in
     """
     probe = model.clone()
     probe.clear_objective()  # type: ignore[no-untyped-call]
-    solver = _make_solver(limit, 1, seed, None, core=False)
+    solver = make_solver(limit, 1, seed, None, core=False)
     solver.parameters.linearization_level = 0
     solver.parameters.cp_model_presolve = False
     solver.parameters.stop_after_first_solution = True
@@ -128,7 +128,7 @@ def _first_solution(model: cp_model.CpModel, limit: float, seed: int) -> list[in
     return None
 
 
-def _lp_bounds(
+def lp_bounds(
     sm: SchedulingModel,
     previous: Result | None,
     lp_guided: bool,
@@ -157,7 +157,7 @@ def _lp_bounds(
     return lp, guide
 
 
-def _start_slots(
+def choose_start_slots(
     sm: SchedulingModel,
     previous_slot: dict[str, str],
     hint: Mapping[str, tuple[str, str]] | None,
@@ -180,7 +180,7 @@ def _start_slots(
     return start_slots
 
 
-def _starting_solution(
+def starting_solution(
     sm: SchedulingModel,
     start_slots: Mapping[str, str],
     previous: Result | None,
@@ -201,7 +201,7 @@ def _starting_solution(
         placed_before = (
             {w.id: w.participants for w in previous.workshops} if previous is not None else None
         )
-        solution = _complete_hint(
+        solution = complete_hint(
             sm,
             start_slots,
             placed_before,
@@ -214,19 +214,19 @@ def _starting_solution(
     return solution
 
 
-def _proved_by_hint(sm: SchedulingModel, solution: list[int], lp: LpBounds) -> dict[str, int]:
+def bounds_proved_by_hint(sm: SchedulingModel, solution: list[int], lp: LpBounds) -> dict[str, int]:
     """Levels the complete starting schedule already reaches at a proven bound."""
     proved_by_hint: dict[str, int] = {}
-    if sm.has_shortfall and _stage_value(sm, solution, "shortfall", {}) == 0:
+    if sm.has_shortfall and stage_value(sm, solution, "shortfall", {}) == 0:
         proved_by_hint["shortfall"] = 0
         wz = lp.weight_at_zero_shortfall
-        if sm.has_weight and wz is not None and _stage_value(sm, solution, "weight", {}) == wz:
+        if sm.has_weight and wz is not None and stage_value(sm, solution, "weight", {}) == wz:
             proved_by_hint["weight"] = wz
     elif (
         not sm.has_shortfall
         and sm.has_weight
         and lp.weight is not None
-        and (_stage_value(sm, solution, "weight", {}) == lp.weight)
+        and (stage_value(sm, solution, "weight", {}) == lp.weight)
     ):
         proved_by_hint["weight"] = lp.weight
     return proved_by_hint

@@ -15,14 +15,14 @@ Lit = cp_model.IntVar | int
 LinearExpr = cp_model.LinearExprT
 
 
-def _not(v: Lit) -> Lit:
+def negation(v: Lit) -> Lit:
     """Negation of a literal or a 0/1 constant."""
     if isinstance(v, int):
         return 1 - v
     return v.Not()  # type: ignore[return-value]  # a negated literal behaves as a Bool
 
 
-def _and3(model: cp_model.CpModel, a: Lit, b: Lit, c: Lit) -> Lit:
+def and3(model: cp_model.CpModel, a: Lit, b: Lit, c: Lit) -> Lit:
     """Literal equal to a and b and c (constants folded)."""
     if any(isinstance(v, int) and not v for v in (a, b, c)):
         return 0
@@ -34,11 +34,11 @@ def _and3(model: cp_model.CpModel, a: Lit, b: Lit, c: Lit) -> Lit:
     r = model.new_bool_var("")
     for v in var:
         model.add_implication(r, v)
-    model.add_bool_or([r, *(_not(v) for v in var)])
+    model.add_bool_or([r, *(negation(v) for v in var)])
     return r
 
 
-def _or(model: cp_model.CpModel, lits: Sequence[Lit]) -> Lit:
+def disjunction(model: cp_model.CpModel, lits: Sequence[Lit]) -> Lit:
     """Literal equal to the disjunction of lits."""
     if any(isinstance(v, int) and v for v in lits):
         return 1

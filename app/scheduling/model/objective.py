@@ -1,10 +1,10 @@
 """The staged objective: levels, their order and time shares, and the probes from below.
 
 The objective is lexicographic (shortfall, then weight, then breaks, then, when
-re-optimising, changes); `_plan` lists the stages of an instance. The
+re-optimising, changes); `stage_plan` lists the stages of an instance. The
 shortfall expression is built with the min-meetings rule (caps.py), breaks in
-breaks.py; the weight (`add_weight`) and the changes (`_changes_expr`) here.
-`_probe_from_below` proves small lower bounds of the breaks stage.
+breaks.py; the weight (`add_weight`) and the changes (`changes_expr`) here.
+`probe_from_below` proves small lower bounds of the breaks stage.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from app.scheduling.model.handoff import _settled, _stop_when_settled
-from app.scheduling.model.params import _make_solver
+from app.scheduling.model.handoff import settled, stop_when_settled
+from app.scheduling.model.params import make_solver
 
 if TYPE_CHECKING:
     from app.scheduling import satbreaks
@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 
 # Share of the remaining time given to each stage (a stage that ends early
 # leaves its time to the next). Breaks and weight are the hard levels.
-_STAGE_SHARE = {"shortfall": 1.0, "weight": 4.0, "breaks": 2.0, "changes": 1.5}
+STAGE_SHARE = {"shortfall": 1.0, "weight": 4.0, "breaks": 2.0, "changes": 1.5}
 
 
 @dataclass
-class _Stage:
+class Stage:
     name: str
     status: str = "SKIPPED"
     value: int = 0
@@ -54,7 +54,7 @@ def add_weight(sm: SchedulingModel) -> None:
     sm.weight = sum(terms)
 
 
-def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:
+def changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> LinearExpr:
     """Number of meetings whose slot differs from `previous` (tables: see tables.py).
 
     A meeting scheduled before counts 1 unless it keeps its slot; a meeting
@@ -75,7 +75,7 @@ def _changes_expr(sm: SchedulingModel, previous_slot: Mapping[str, str]) -> Line
     return sum(terms)
 
 
-def _plan(
+def stage_plan(
     sm: SchedulingModel, previous: Result | None, changes: LinearExpr
 ) -> list[tuple[str, LinearExpr, bool]]:
     """The stages of `sm`'s solve, in lexicographic order: (name, expression, maximise)."""
@@ -93,7 +93,7 @@ def _plan(
     return plan
 
 
-def _probe_from_below(
+def probe_from_below(
     model: cp_model.CpModel,
     expr: LinearExpr,
     budget: float,
@@ -110,18 +110,18 @@ def _probe_from_below(
     leave the bound at 0 for the whole time limit. Returns the proved lower
     bound and, if a probe succeeded, its (then optimal) solution. A SAT
     search running beside (`sat`) ends the probes when its schedule settles
-    the question (see `_settled`: probe k runs with k = the bound so far).
+    the question (see `settled`: probe k runs with k = the bound so far).
     """
     lb = 0
     for k in range(max_probes):
-        if sat is not None and _settled(sat, k):
+        if sat is not None and settled(sat, k):
             break
         probe = model.clone()
         probe.clear_objective()  # type: ignore[no-untyped-call]
         probe.add(expr <= k)
-        solver = _make_solver(min(0.1 * budget, 3.0), workers, seed, options)
+        solver = make_solver(min(0.1 * budget, 3.0), workers, seed, options)
         if sat is not None:
-            sat.on_found.append(_stop_when_settled(sat, solver, k))
+            sat.on_found.append(stop_when_settled(sat, solver, k))
         status = solver.solve(probe)
         if status == cp_model.INFEASIBLE:
             lb = k + 1

@@ -1,7 +1,7 @@
 """Parameters of the solve: the `model_*` switches, CP-SAT's parameters, a progress callback.
 
-`_read_switches` splits `solve`'s options into the model's switches and the
-CP-SAT parameters; `_make_solver` creates every CP-SAT solver of the solve.
+`read_switches` splits `solve`'s options into the model's switches and the
+CP-SAT parameters; `make_solver` creates every CP-SAT solver of the solve.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
+class Progress(cp_model.CpSolverSolutionCallback):
     """Records when each improving solution of a stage was found."""
 
     def __init__(self, t0: float) -> None:
@@ -27,7 +27,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.last_solution_at = time.monotonic() - self._t0
 
 
-def _make_solver(
+def make_solver(
     limit: float, workers: int, seed: int, options: Mapping[str, object] | None, core: bool = True
 ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
@@ -49,7 +49,7 @@ def _make_solver(
 
 
 @dataclass
-class _Switches:
+class Switches:
     """The `model_*` options of `solve` (benchmarks measure them; defaults are the best)."""
 
     probe_breaks: bool
@@ -66,9 +66,9 @@ class _Switches:
     redundant_counts: bool
 
 
-def _read_switches(
+def read_switches(
     options: Mapping[str, object] | None,
-) -> tuple[_Switches, dict[str, object]]:
+) -> tuple[Switches, dict[str, object]]:
     """Split `options` into the model's switches and the CP-SAT parameters."""
     switches = {k[len("model_") :]: v for k, v in (options or {}).items() if k.startswith("model_")}
     probe_breaks = bool(switches.pop("probe_breaks", True))
@@ -91,7 +91,7 @@ def _read_switches(
         "shortfall": bool(switches.pop("core_shortfall", False)),
     }
     cp_sat = {k: v for k, v in (options or {}).items() if not k.startswith("model_")}
-    return _Switches(
+    return Switches(
         probe_breaks=probe_breaks,
         sat_breaks=sat_breaks,
         sat_share_workers=sat_share_workers,

@@ -1,8 +1,8 @@
 """Evaluation and results: objective values of a schedule, and the solve's `Result`.
 
 `evaluate` and `breaks_of` compute the objective from a schedule alone,
-independently of the CP-SAT model; `_stage_value` applies them to a complete
-solution of the model; `_result_from` turns the last solution and the stages
+independently of the CP-SAT model; `stage_value` applies them to a complete
+solution of the model; `result_from` turns the last solution and the stages
 into a `Result` (tables assigned by `tables.assign_tables`, bounds reported).
 """
 
@@ -28,7 +28,7 @@ from app.scheduling.types import (
 if TYPE_CHECKING:
     from app.scheduling.model.container import SchedulingModel
     from app.scheduling.model.literals import LinearExpr
-    from app.scheduling.model.objective import _Stage
+    from app.scheduling.model.objective import Stage
 
 
 def evaluate(
@@ -81,7 +81,7 @@ def breaks_of(instance: Instance, busy_slots: set[str]) -> int:
     return count
 
 
-def _stage_value(
+def stage_value(
     sm: SchedulingModel, values: Sequence[int], name: str, previous_slot: Mapping[str, str]
 ) -> int:
     """Value of a stage's objective on a complete solution, recomputed from the schedule."""
@@ -105,7 +105,7 @@ def _stage_value(
     return int(getattr(objective, name, 0))
 
 
-def _stage_stats(stages: Sequence[_Stage], stats: dict[str, float | int | str]) -> None:
+def stage_stats(stages: Sequence[Stage], stats: dict[str, float | int | str]) -> None:
     """Record each stage's status, times, value and bound in `stats`."""
     for st in stages:
         stats[f"{st.name}_status"] = st.status
@@ -117,9 +117,9 @@ def _stage_stats(stages: Sequence[_Stage], stats: dict[str, float | int | str]) 
             stats[f"{st.name}_bound"] = st.bound
 
 
-def _no_schedule(
+def no_schedule(
     sm: SchedulingModel,
-    stages: Sequence[_Stage],
+    stages: Sequence[Stage],
     t0: float,
     stats: dict[str, float | int | str],
 ) -> Result:
@@ -143,10 +143,10 @@ def _no_schedule(
     )
 
 
-def _result_from(
+def result_from(
     sm: SchedulingModel,
     solution: Sequence[int],
-    stages: list[_Stage],
+    stages: list[Stage],
     solved_any: bool,
     plan: Sequence[tuple[str, LinearExpr, bool]],
     previous_slot: Mapping[str, str],

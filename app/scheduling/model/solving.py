@@ -1,9 +1,9 @@
 """The solve loop: build the model, find a start, then one CP-SAT solve per stage.
 
-`solve` reads the `model_*` switches (`params._read_switches`), builds the
+`solve` reads the `model_*` switches (`params.read_switches`), builds the
 model, computes the LP bounds and the LP-guided start and completes it into a
-solution (`hints._lp_bounds`, `_start_slots`, `_starting_solution`), lists the
-stages (`objective._plan`) and runs them in order (`_run_stages`). Each stage
+solution (`hints.lp_bounds`, `choose_start_slots`, `starting_solution`), lists the
+stages (`objective.stage_plan`) and runs them in order (`_run_stages`). Each stage
 (`_solve_stage`) optimises its level under the levels fixed before it, hinted
 with the last solution; the breaks stage also runs the SAT search beside it
 (`handoff.py`) and probes its lower bound from below (`objective.py`).
@@ -20,25 +20,25 @@ from ortools.sat.python import cp_model
 
 from app.scheduling import satbreaks
 from app.scheduling.model.container import SchedulingModel
-from app.scheduling.model.handoff import _merge_sat, _settled, _start_sat, _stop_when_settled
+from app.scheduling.model.handoff import merge_sat, settled, start_sat, stop_when_settled
 from app.scheduling.model.hints import (
-    _first_solution,
-    _lp_bounds,
-    _proved_by_hint,
-    _set_hint,
-    _start_slots,
-    _starting_solution,
+    bounds_proved_by_hint,
+    choose_start_slots,
+    first_solution,
+    lp_bounds,
+    set_hint,
+    starting_solution,
 )
 from app.scheduling.model.literals import LinearExpr
 from app.scheduling.model.objective import (
-    _STAGE_SHARE,
-    _changes_expr,
-    _plan,
-    _probe_from_below,
-    _Stage,
+    STAGE_SHARE,
+    Stage,
+    changes_expr,
+    probe_from_below,
+    stage_plan,
 )
-from app.scheduling.model.params import _make_solver, _Progress, _read_switches, _Switches
-from app.scheduling.model.results import _no_schedule, _result_from, _stage_stats, _stage_value
+from app.scheduling.model.params import Progress, Switches, make_solver, read_switches
+from app.scheduling.model.results import no_schedule, result_from, stage_stats, stage_value
 from app.scheduling.types import Instance, Result
 
 
@@ -47,7 +47,7 @@ class _Run:
     """State of one `solve` shared by its stages; `solution` is the last schedule."""
 
     sm: SchedulingModel
-    switches: _Switches
+    switches: Switches
     options: dict[str, object]  # CP-SAT parameters
     stats: dict[str, float | int | str]
     t0: float
@@ -84,7 +84,7 @@ def solve(
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
-    switches, cp_sat = _read_switches(options)
+    switches, cp_sat = read_switches(options)
     sm = SchedulingModel(
         instance,
         block_starts=switches.block_starts,
@@ -105,15 +105,15 @@ def solve(
         # stage (each stage presolves again), leaving no time to search.
         cp_sat = {"cp_model_probing_level": 0, **cp_sat}
         stats["light_presolve"] = 1
-    lp, guide = _lp_bounds(sm, previous, switches.lp_guided, stats)
+    lp, guide = lp_bounds(sm, previous, switches.lp_guided, stats)
 
     previous_slot: dict[str, str] = {}
     previous_location: dict[str, str] = {}
     if previous is not None:
         previous_slot = {sm_.id: sm_.slot for sm_ in previous.meetings}
         previous_location = {sm_.id: sm_.location for sm_ in previous.meetings}
-    start_slots = _start_slots(sm, previous_slot, hint, guide, stats)
-    solution = _starting_solution(
+    start_slots = choose_start_slots(sm, previous_slot, hint, guide, stats)
+    solution = starting_solution(
         sm, start_slots, previous, time_limit, deadline, workers, seed, stats
     )
 
@@ -129,8 +129,8 @@ def solve(
         cp_sat = {"cp_model_presolve": False, **cp_sat}
     changes: LinearExpr = 0
     if previous is not None:
-        changes = _changes_expr(sm, previous_slot)
-    plan = _plan(sm, previous, changes)
+        changes = changes_expr(sm, previous_slot)
+    plan = stage_plan(sm, previous, changes)
 
     if (
         solution is None
@@ -144,12 +144,12 @@ def solve(
         # 686 of 2,000 meetings changed instead of 1 when the previous one's completion
         # timed out under load), the stages follow the previous schedule's hint instead.
         tf = time.monotonic()
-        solution = _first_solution(model, switches.first_solution_share * time_limit, seed)
+        solution = first_solution(model, switches.first_solution_share * time_limit, seed)
         stats["first_solution_s"] = round(time.monotonic() - tf, 3)
         stats["first_solution_found"] = int(solution is not None)
     proved_by_hint: dict[str, int] = {}
     if solution is not None and previous is None:
-        proved_by_hint = _proved_by_hint(sm, solution, lp)
+        proved_by_hint = bounds_proved_by_hint(sm, solution, lp)
     run = _Run(
         sm=sm,
         switches=switches,
@@ -167,10 +167,10 @@ def solve(
         solution=solution,
     )
     stages = _run_stages(run, plan)
-    _stage_stats(stages, stats)
+    stage_stats(stages, stats)
     if run.solution is None:
-        return _no_schedule(sm, stages, t0, stats)
-    return _result_from(
+        return no_schedule(sm, stages, t0, stats)
+    return result_from(
         sm,
         run.solution,
         stages,
@@ -184,12 +184,12 @@ def solve(
     )
 
 
-def _run_stages(run: _Run, plan: list[tuple[str, LinearExpr, bool]]) -> list[_Stage]:
+def _run_stages(run: _Run, plan: list[tuple[str, LinearExpr, bool]]) -> list[Stage]:
     """Run the stages in order, each with its share of the remaining time."""
-    stages: list[_Stage] = []
+    stages: list[Stage] = []
     for i, (name, expr, maximise) in enumerate(plan):
         remaining = run.deadline - time.monotonic()
-        shares = [_STAGE_SHARE.get(n, 1.0) for n, _, _ in plan[i:]]
+        shares = [STAGE_SHARE.get(n, 1.0) for n, _, _ in plan[i:]]
         budget = remaining * shares[0] / sum(shares)
         known = run.proved_by_hint.get(name)
         if known is not None and run.solution is not None:
@@ -203,30 +203,30 @@ def _run_stages(run: _Run, plan: list[tuple[str, LinearExpr, bool]]) -> list[_St
     return stages
 
 
-def _fix_known(run: _Run, name: str, expr: LinearExpr, known: int) -> _Stage:
+def _fix_known(run: _Run, name: str, expr: LinearExpr, known: int) -> Stage:
     """A stage the start already settles: fix its level without solving."""
     # The starting schedule already meets a proven bound of this level
     # (shortfall 0; weight equal to the LP bound at shortfall 0): the
     # stage would only spend time proving it. Fix the level, move on.
-    stage = _Stage(name)
+    stage = Stage(name)
     run.sm.model.add(expr == known)
     stage.status, stage.value, stage.bound = "OPTIMAL", known, known
     stage.ended_at_s = round(time.monotonic() - run.t0, 3)
     run.stats[f"{name}_proved_by"] = "hint"
-    run.solved_any = True  # the start is a CP-SAT solution of the model (_complete_hint)
+    run.solved_any = True  # the start is a CP-SAT solution of the model (complete_hint)
     return stage
 
 
 def _solve_stage(
     run: _Run, name: str, expr: LinearExpr, maximise: bool, budget: float
-) -> tuple[_Stage, cp_model.CpSolverStatus]:
+) -> tuple[Stage, cp_model.CpSolverStatus]:
     """One stage: optimise its level, keep the best schedule, fix the level; (stage, status)."""
     sm, model, stats = run.sm, run.sm.model, run.stats
-    stage = _Stage(name)
+    stage = Stage(name)
     target = run.targets.get(name)
     goal, level = _level_goal(run, name, expr, maximise, target)
     if run.solution is not None:
-        _set_hint(model, run.solution)
+        set_hint(model, run.solution)
     if maximise:
         model.maximize(goal)
     elif isinstance(goal, int):
@@ -243,7 +243,7 @@ def _solve_stage(
     ):
         # Started first, so that the probes below run beside it (measured: on
         # ticf-13crafb the probes alone take 3.7 s of the 20).
-        sat = _start_sat(
+        sat = start_sat(
             sm, run.solution, run.exact, run.switches.sat_method, run.deadline, stats, ts
         )
     # The SAT search's process takes one of the cores while it runs.
@@ -257,21 +257,21 @@ def _solve_stage(
         budget -= time.monotonic() - ts
         if sat is not None:
             # Keep time to turn a SAT schedule into a CP-SAT solution after the stage
-            # (_merge_sat; like the start's completion: 1.4 s at 5,000 requests).
+            # (merge_sat; like the start's completion: 1.4 s at 5,000 requests).
             completion = float(stats.get("hint_completion_s", 0.1))
             budget -= min(0.2 * budget, 1.5 * completion)
-        solver = _make_solver(
+        solver = make_solver(
             budget,
             stage_workers,
             run.seed,
             run.options,
             core=run.switches.core_stages.get(name, True),
         )
-        progress = _Progress(run.t0)
+        progress = Progress(run.t0)
         stage_end = time.monotonic() + budget
         if sat is not None:
-            sat.on_found.append(_stop_when_settled(sat, solver, known_lb))
-            if _settled(sat, known_lb):
+            sat.on_found.append(stop_when_settled(sat, solver, known_lb))
+            if settled(sat, known_lb):
                 solver.parameters.max_time_in_seconds = 0.05  # found while starting
         status = solver.solve(model, progress)
     except BaseException:
@@ -285,7 +285,7 @@ def _solve_stage(
     ):
         # No schedule at all yet: spend what is left on a first one (large events
         # under load can need more than the first stage's share to get started).
-        solver = _make_solver(
+        solver = make_solver(
             run.deadline - time.monotonic(), run.workers, run.seed, run.options, core=False
         )
         solver.parameters.stop_after_first_solution = True
@@ -304,11 +304,11 @@ def _solve_stage(
             # search may still answer within the stage's time.
             sat.wait(stage_end - time.monotonic())
         sat.stop()
-        merged = _merge_sat(
+        merged = merge_sat(
             sat, sm, stage, run.solution, expr, stats, run.t0, run.workers, run.seed, known_lb
         )
         if merged is not run.solution:
-            run.solved_any = True  # a complete CP-SAT solution of the model (_complete_hint)
+            run.solved_any = True  # a complete CP-SAT solution of the model (complete_hint)
         run.solution = merged
         if stage.proved:
             status = cp_model.OPTIMAL
@@ -337,7 +337,7 @@ def _level_goal(
         near: LinearExpr = -run.changes if maximise else run.changes
         goal = n * capped + near  # type: ignore[operator]
         if run.solution is not None:
-            now = _stage_value(sm, run.solution, name, run.previous_slot)
+            now = stage_value(sm, run.solution, name, run.previous_slot)
             run.solution = [*run.solution, min(now, target) if maximise else max(now, target)]
     return goal, level
 
@@ -352,7 +352,7 @@ def _probe_breaks(
     """Probe the breaks stage from below; returns the proved lower bound."""
     model, stats = run.sm.model, run.stats
     tp = time.monotonic()
-    lb, found = _probe_from_below(
+    lb, found = probe_from_below(
         model,
         expr,
         budget,
@@ -367,13 +367,13 @@ def _probe_breaks(
     if lb > 0:
         model.add(expr >= lb)  # proved: every schedule has at least lb breaks
     if found is not None:
-        _set_hint(model, found)  # optimal already; the solve below proves it
+        set_hint(model, found)  # optimal already; the solve below proves it
     return lb
 
 
 def _keep_best(
     run: _Run,
-    stage: _Stage,
+    stage: Stage,
     status: cp_model.CpSolverStatus,
     solver: cp_model.CpSolver,
     expr: LinearExpr,
@@ -395,7 +395,7 @@ def _keep_best(
     if incoming is not None and not stage.proved and not isinstance(expr, int):
         # A short stage may stop before CP-SAT has even loaded the hint (it is
         # checked after presolve): never return worse than the incoming schedule.
-        before = _stage_value(sm, incoming, stage.name, run.previous_slot)
+        before = stage_value(sm, incoming, stage.name, run.previous_slot)
         if target is not None:
             before = min(before, target) if maximise else max(before, target)
         if run.solution is incoming or (before > stage.value if maximise else before < stage.value):
