@@ -51,8 +51,8 @@ from typing import IO, TYPE_CHECKING
 
 from pysat.card import CardEnc, EncType, ITotalizer
 
-if TYPE_CHECKING:  # model.py imports this module at run time
-    from app.scheduling.model import SchedulingModel
+if TYPE_CHECKING:  # the model package (handoff.py, solving.py) imports this module at run time
+    from app.scheduling.model.container import SchedulingModel
 
 SOLVER = "cadical195"
 _WORKER = Path(__file__).with_name("satworker.py")
@@ -94,7 +94,7 @@ def encode(
     With k_max None, no counting clauses (the core-guided search counts itself).
     With `held` (meeting ids) and `attending` (participant -> slot indices of the
     workshops they attend), the CNF of the schedules that hold exactly those
-    meetings and workshop seats (model._held_of gives them for a schedule): the
+    meetings and workshop seats (model.handoff._held_of gives them for a schedule): the
     meetings are placed as if required, the workshop slots are busy and closed
     to meetings.
     """
@@ -286,7 +286,7 @@ class SatSearch:
             pickle.dump(job, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             proc.stdin.close()
             slot_of = {v: key for key, v in self.encoding.x.items()}
-            for kind, k, true_vars in _messages(proc.stdout):
+            for kind, k, true_vars in messages(proc.stdout):
                 if kind == "unsat":
                     self.proved_lb = max(self.proved_lb, k + 1)
                 elif kind == "sat":
@@ -323,7 +323,7 @@ class SatSearch:
                     stream.close()
 
 
-def _messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:
+def messages(stream: IO[bytes]) -> Iterator[tuple[str, int, list[int]]]:
     """Messages of the child process, one by one, until it ends."""
     while True:
         try:

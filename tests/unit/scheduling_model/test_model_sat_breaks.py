@@ -122,7 +122,7 @@ def _worker(job: dict) -> list[tuple[str, int, list[int]]]:
         check=True,
         timeout=30,
     ).stdout
-    return list(satbreaks._messages(io.BytesIO(out)))
+    return list(satbreaks.messages(io.BytesIO(out)))
 
 
 def test_worker_answers_each_k_until_the_first_schedule():
