@@ -89,6 +89,7 @@ def serve_with_worker(
     locks. Pass `solver=jobs.default_solver` (the CP-SAT engine, which honours and validates
     them) when the journey checks them, with a short time limit on the page.
     """
+    from app.services import worker
     from app.services.agenda import jobs
     from tests.solvers import first_fit
 
@@ -102,13 +103,13 @@ def serve_with_worker(
                 with app.app_context():
                     worker.work(stop=stop, idle_sleep=0.2)
 
-            worker = threading.Thread(target=work, daemon=True)
-            worker.start()
+            thread = threading.Thread(target=work, daemon=True)
+            thread.start()
             try:
                 yield url, app
             finally:
                 stop.set()
-                worker.join()
+                thread.join()
     finally:
         jobs.default_solver = real_solver
 
