@@ -25,6 +25,7 @@ from app.models import (
     VersionStatus,
 )
 from app.services.accounts.access import managed_events
+from app.services.agenda.schedules import published_version
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,9 @@ class EventLine:
     application_status: ApplicationStatus | None = None
 
 
-def _published_version(event_id: int) -> ScheduleVersion | None:
-    stmt = db.select(ScheduleVersion).where(
-        ScheduleVersion.event_id == event_id, ScheduleVersion.status == VersionStatus.PUBLISHED
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
-
-
 def agenda_for(participant: Participant) -> tuple[AgendaLine, ...]:
     """The participant's meetings in the published agenda, in time order."""
-    version = _published_version(participant.event_id)
+    version = published_version(participant.event_id)
     if version is None:
         return ()
     stmt = (
